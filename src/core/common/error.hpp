@@ -1,0 +1,53 @@
+// Errors raised by the core. Every fault carries the SQLSTATE the contract names, so the
+// extension's guard can re-raise it unchanged (see src/extension/guard.hpp).
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include "common/firewall.hpp"
+
+namespace quarry {
+
+namespace sqlstate {
+inline constexpr const char* kInvalidParameterValue = "22023";  // a wrong spec
+inline constexpr const char* kUndefinedColumn = "42703";
+inline constexpr const char* kUndefinedTable = "42P01";         // unknown source
+inline constexpr const char* kUndefinedFunction = "42883";      // unknown formula function
+inline constexpr const char* kSyntaxError = "42601";            // formula syntax
+inline constexpr const char* kDatatypeMismatch = "42804";       // formula types
+inline constexpr const char* kGroupingError = "42803";          // nested / missing aggregates
+inline constexpr const char* kInvalidRecursion = "42P19";       // formula cycles
+inline constexpr const char* kFeatureNotSupported = "0A000";    // dialect cannot honour
+inline constexpr const char* kProgramLimitExceeded = "54000";   // nesting / size limits
+inline constexpr const char* kDuplicateObject = "42710";
+inline constexpr const char* kInternalError = "XX000";
+}  // namespace sqlstate
+
+class Error : public std::runtime_error {
+public:
+    Error(std::string sqlstate, const std::string& message, std::string detail = {},
+          std::string hint = {})
+        : std::runtime_error(message),
+          sqlstate_(std::move(sqlstate)),
+          detail_(std::move(detail)),
+          hint_(std::move(hint)) {}
+
+    const std::string& sqlstate() const { return sqlstate_; }
+    const std::string& detail() const { return detail_; }
+    const std::string& hint() const { return hint_; }
+
+private:
+    std::string sqlstate_;
+    std::string detail_;
+    std::string hint_;
+};
+
+// A fault in a spec: the message is prefixed with the JSON path of the fault,
+// e.g. `metrics[2].agg: unknown aggregate "total"`.
+inline Error spec_error(const std::string& json_path, const std::string& message,
+                        const char* state = sqlstate::kInvalidParameterValue) {
+    return Error(state, json_path.empty() ? message : json_path + ": " + message);
+}
+
+}  // namespace quarry

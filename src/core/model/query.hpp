@@ -1,0 +1,45 @@
+// The query model: one aggregate SELECT over one relation. A spec compiles to it; the FDW
+// planner will build it from PostgreSQL's planner state. Dialects render it to SQL.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/firewall.hpp"
+#include "model/expr.hpp"
+
+namespace quarry {
+
+struct TableRef {
+    std::vector<std::string> name;  // qualified, outermost first: {"public", "orders"}
+    std::string alias;              // empty: none
+};
+
+struct OutputColumn {
+    std::string name;  // the result column's name (the spec's "as", or the name used)
+    ExprPtr expr;
+    bool is_group_key = false;
+};
+
+struct OrderKey {
+    ExprPtr expr;
+    bool descending = false;
+    // Index into Query::columns when ordering by an output column, else -1.
+    int output_index = -1;
+    // NULLs are always placed as PostgreSQL does: last ascending, first descending.
+};
+
+struct Query {
+    TableRef from;
+    std::vector<OutputColumn> columns;  // SELECT list in output order
+    std::vector<ExprPtr> where;         // AND-ed row filters
+    std::vector<ExprPtr> group_by;      // group key expressions
+    std::vector<ExprPtr> having;        // AND-ed, over aggregates
+    std::vector<OrderKey> order_by;
+    std::optional<int64_t> limit;
+    std::optional<int64_t> offset;
+};
+
+}  // namespace quarry

@@ -1,0 +1,55 @@
+// The query spec: JSON -> validated, typed query model (PRODUCT.md, "The query spec").
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "common/firewall.hpp"
+#include "model/query.hpp"
+#include "model/source.hpp"
+#include "time/time.hpp"
+
+namespace quarry {
+
+inline constexpr size_t kMaxSpecItems = 1000;  // groupby/metrics/filters/order entries each
+
+enum class CacheMode { Use, Refresh, Bypass };
+
+struct SpecOptions {
+    CacheMode cache = CacheMode::Use;
+    std::optional<int64_t> max_age_seconds;
+    std::optional<Instant> now;  // options.now
+};
+
+struct CompiledSpec {
+    SourceInfo source;
+    Query query;
+    SpecOptions options;
+    std::shared_ptr<const TimeZone> zone;
+    Instant now = 0;  // the instant relative ranges resolved against
+    // The resolved spec: defaults filled in, shorthands expanded, formulas normalized,
+    // relative time ranges replaced by their bounds. Shown by quarry.explain.
+    nlohmann::json resolved;
+    // Canonical text of `resolved` without `options` (sorted keys, AND-ed filters sorted,
+    // source version included): equal specs written differently give equal text.
+    std::string canonical;
+    std::string hash;  // 16 hex digits of a 64-bit hash of `canonical`
+};
+
+struct CompileContext {
+    const Catalog* catalog = nullptr;
+    Instant transaction_now = 0;  // used when options.now is absent
+};
+
+// Validates and compiles. Throws Error with the contract's SQLSTATE and the JSON path of the
+// fault; unknown keys are errors.
+CompiledSpec compile_spec(const nlohmann::json& spec, const CompileContext& ctx);
+
+// Parses text into JSON for the core's own callers (tests, benchmarks); 22023 on bad JSON.
+nlohmann::json parse_spec_text(const std::string& text);
+
+}  // namespace quarry
