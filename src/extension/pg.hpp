@@ -1,0 +1,59 @@
+// The one way the extension includes PostgreSQL's headers.
+//
+// Include this after every C++ standard header and every core header:
+// PostgreSQL's port.h redefines printf/snprintf/strerror... as macros and c.h
+// defines Min/Max/Abs, which would rewrite the C++ library and the core's names
+// if they came later. The core's firewall (common/firewall.hpp) refuses
+// postgres.h unless QUARRY_EXTENSION_SIDE is defined; the build passes
+// -DQUARRY_EXTENSION_SIDE, and this header defines it for builds that do not.
+#pragma once
+
+#ifndef QUARRY_EXTENSION_SIDE
+#define QUARRY_EXTENSION_SIDE 1
+#endif
+
+// PostgreSQL's headers are C: g++ objects to their __int128, flexible array
+// members, `register` and unused parameters of inline functions, all fine for
+// the compilers PostgreSQL supports.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpedantic"
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Wregister"
+extern "C" {
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "access/tupdesc.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_attribute.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "common/shortest_dec.h"
+#include "executor/spi.h"
+#include "executor/tuptable.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "nodes/pg_list.h"
+#include "storage/lmgr.h"
+#include "tcop/dest.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/elog.h"
+#include "utils/guc.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+#include "utils/varlena.h"
+}
+#pragma GCC diagnostic pop
