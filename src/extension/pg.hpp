@@ -1,28 +1,27 @@
 // The one way the extension includes PostgreSQL's headers.
 //
-// Include this after every C++ standard header and every core header:
-// PostgreSQL's port.h redefines printf/snprintf/strerror... as macros and c.h
-// defines Min/Max/Abs, which would rewrite the C++ library and the core's names
-// if they came later. The core's firewall (common/firewall.hpp) refuses
-// postgres.h unless QUARRY_EXTENSION_SIDE is defined; the build passes
-// -DQUARRY_EXTENSION_SIDE, and this header defines it for builds that do not.
+// Include this after every C++ standard header and every core header: PostgreSQL's port.h
+// redefines printf/snprintf/strerror... as macros and c.h defines Min/Max/Abs, which would
+// rewrite the C++ library and the core's names if they came later. The core's firewall
+// (common/firewall.hpp) refuses postgres.h unless QUARRY_EXTENSION_SIDE is defined; the build
+// passes -DQUARRY_EXTENSION_SIDE, and this header defines it for builds that do not.
 #pragma once
 
 #ifndef QUARRY_EXTENSION_SIDE
 #define QUARRY_EXTENSION_SIDE 1
 #endif
 
-// PostgreSQL's headers are C: g++ objects to their __int128, flexible array
-// members, `register` and unused parameters of inline functions, all fine for
-// the compilers PostgreSQL supports.
+// PostgreSQL's headers are C: g++ objects to their __int128, flexible array members,
+// `register` and unused parameters of inline functions, all fine for the compilers PostgreSQL
+// supports.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpedantic"
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
-#include "postgres.h"
-
+// postgres.h comes first, in a block of its own so that include sorting leaves it there.
 #include "access/htup_details.h"
+#include "access/relation.h"
 #include "access/table.h"
 #include "access/tupdesc.h"
 #include "access/xact.h"
@@ -39,6 +38,7 @@ extern "C" {
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "nodes/pg_list.h"
+#include "postgres.h"
 #include "storage/lmgr.h"
 #include "tcop/dest.h"
 #include "utils/acl.h"

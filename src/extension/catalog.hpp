@@ -1,0 +1,70 @@
+// Sources as PostgreSQL holds them: quarry.sources / quarry.formulas rows and the relations they
+// name. Implements the core's Catalog for the SQL functions.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/source.hpp"
+#include "pg.hpp"
+#include "spi.hpp"
+#include "time/time.hpp"
+
+namespace quarry::pg {
+
+// A column of a relation whose type quarry cannot compute with (see pg_types.hpp).
+struct UnsupportedColumn {
+    std::string name;
+    std::string type;  // its SQL type name
+};
+
+// What a relation offers as a source.
+struct RelationShape {
+    Oid oid = InvalidOid;
+    TableRef table;              // schema-qualified, so rendered SQL ignores search_path
+    std::string qualified_name;  // the same, as SQL text: public."My Table"
+    std::vector<ColumnInfo> columns;
+    std::vector<UnsupportedColumn> unsupported;
+};
+
+// A row of quarry.sources with its formulas.
+struct StoredSource {
+    std::string name;
+    Oid relation = InvalidOid;
+    Oid owner = InvalidOid;
+    int64_t version = 0;
+    nlohmann::json options = nlohmann::json::object();  // time_column, cache_ttl, refresh_key
+    std::vector<std::pair<std::string, std::string>> formulas;  // by name, code-point order
+};
+
+// The relation `name` names, parsed with PostgreSQL's rules for (optionally schema-qualified,
+// optionally quoted) names and looked up like a table name in a query; InvalidOid when there is
+// none or the text is not a name.
+Oid find_relation(const std::string& name);
+
+// Locks the relation (AccessShareLock, as a query would) and describes it; nullopt when it no
+// longer exists. Throws 42809 when it is not a table, view, materialized view or foreign table.
+std::optional<RelationShape> describe_relation(Oid relation);
+
+// Reads a registered source; nullopt when there is none. `for_update` locks its row, for
+// writers (who run as the catalog's owner, see privileges.hpp).
+std::optional<StoredSource> read_stored_source(SpiSession& spi, const std::string& name,
+                                               bool for_update = false);
+
+// The source a registered source or a relation stands for.
+SourceInfo source_info(const StoredSource& stored, const RelationShape& shape);
+SourceInfo source_info(const RelationShape& shape);
+
+// The Catalog of the SQL functions: a registered source by name first, else a relation.
+class PgCatalog final : public Catalog {
+public:
+    SourceInfo find_source(const std::string& name) const override;
+};
+
+// The transaction's start (what now() returns), as the core's Instant.
+Instant transaction_now();
+
+}  // namespace quarry::pg

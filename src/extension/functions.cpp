@@ -1,0 +1,77 @@
+// quarry.translate, quarry.explain and quarry.run: a spec through the core, then SQL text, a
+// plan description, or a local execution.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "catalog.hpp"
+#include "datums.hpp"
+#include "dialects/dialect.hpp"
+#include "guard.hpp"
+#include "model/types.hpp"
+#include "result_json.hpp"
+#include "spec/spec.hpp"
+
+namespace quarry::pg {
+
+namespace {
+
+CompiledSpec compile_argument(FunctionCallInfo fcinfo, int n) {
+    nlohmann::json spec = jsonb_argument(fcinfo, n);
+    PgCatalog catalog;
+    CompileContext context;
+    context.catalog = &catalog;
+    context.transaction_now = transaction_now();
+    return compile_spec(spec, context);
+}
+
+// What quarry.run executes: the postgres rendering, run here through SPI.
+constexpr const char* kLocalDialect = "postgres";
+
+std::vector<ResultColumn> result_columns(const Query& query) {
+    std::vector<ResultColumn> columns;
+    columns.reserve(query.columns.size());
+    for (const OutputColumn& column : query.columns) {
+        columns.push_back({column.name, std::string(type_name(column.expr->type))});
+    }
+    return columns;
+}
+
+}  // namespace
+
+}  // namespace quarry::pg
+
+using namespace quarry;
+using namespace quarry::pg;
+
+QUARRY_PG_FUNCTION(quarry_translate) {
+    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+    CompiledSpec compiled = compile_argument(fcinfo, 0);
+    std::string dialect = PG_ARGISNULL(1) ? compiled.source.dialect : text_argument(fcinfo, 1);
+    return text_datum(dialect_by_name(dialect).render_query(compiled.query));
+}
+
+QUARRY_PG_FUNCTION(quarry_explain) {
+    CompiledSpec compiled = compile_argument(fcinfo, 0);
+    const std::string& dialect = compiled.source.dialect;
+    std::string sql = dialect_by_name(dialect).render_query(compiled.query);
+    nlohmann::json plan = {
+        {"resolved", compiled.resolved},
+        {"hash", compiled.hash},
+        {"dialect", dialect},
+        {"steps", nlohmann::json::array({{{"step", "query"}, {"sql", sql}}})},
+        {"cache",
+         {{"decision", "not available"},
+          {"reason", "the result cache comes with the background worker"}}},
+    };
+    return jsonb_datum(plan.dump());
+}
+
+QUARRY_PG_FUNCTION(quarry_run) {
+    CompiledSpec compiled = compile_argument(fcinfo, 0);
+    ResultMeta meta;
+    meta.dialect = kLocalDialect;
+    meta.sql = dialect_by_name(kLocalDialect).render_query(compiled.query);
+    meta.hash = compiled.hash;
+    return run_to_jsonb(result_columns(compiled.query), meta);
+}

@@ -1,0 +1,50 @@
+#include "pg_types.hpp"
+
+#include "guard.hpp"
+
+namespace quarry::pg {
+
+namespace {
+
+std::optional<Type> builtin_model_type(Oid base_type) {
+    switch (base_type) {
+        case INT2OID:
+        case INT4OID:
+        case INT8OID:
+        case OIDOID:
+            return Type::Integer;
+        case NUMERICOID:
+            return Type::Numeric;
+        case FLOAT4OID:
+        case FLOAT8OID:
+            return Type::Double;
+        case TEXTOID:
+        case VARCHAROID:
+        case BPCHAROID:
+        case NAMEOID:
+            return Type::Text;
+        case BOOLOID:
+            return Type::Boolean;
+        case DATEOID:
+            return Type::Date;
+        case TIMESTAMPOID:
+            return Type::Timestamp;
+        case TIMESTAMPTZOID:
+            return Type::TimestampTz;
+        default:
+            return std::nullopt;
+    }
+}
+
+}  // namespace
+
+std::optional<Type> model_type_of(Oid type_oid) {
+    Oid base = pg_call([&] { return getBaseType(type_oid); });
+    return builtin_model_type(base);
+}
+
+std::string sql_type_name(Oid type_oid) {
+    return pg_call([&] { return static_cast<const char*>(format_type_be(type_oid)); });
+}
+
+}  // namespace quarry::pg

@@ -1,0 +1,87 @@
+#include "spi.hpp"
+
+#include <exception>
+
+#include "common/error.hpp"
+#include "guard.hpp"
+
+namespace quarry::pg {
+
+SpiSession::SpiSession() : uncaught_at_start_(std::uncaught_exceptions()) {
+    int rc = pg_call([] { return SPI_connect(); });
+    if (rc != SPI_OK_CONNECT) {
+        throw Error(sqlstate::kInternalError,
+                    std::string("SPI_connect failed: ") + SPI_result_code_string(rc));
+    }
+}
+
+SpiSession::~SpiSession() {
+    if (std::uncaught_exceptions() > uncaught_at_start_) return;  // see the class comment
+    SPI_finish();  // only checks the connection and frees its memory: it does not raise
+}
+
+int SpiSession::run(const char* sql, const std::vector<SpiValue>& params, bool read_only) {
+    const int count = static_cast<int>(params.size());
+    std::vector<Oid> types(params.size(), TEXTOID);
+    std::vector<Datum> values(params.size(), Datum(0));
+    std::vector<char> nulls(params.size(), ' ');
+    for (size_t i = 0; i < params.size(); ++i) {
+        if (!params[i]) {
+            nulls[i] = 'n';
+            continue;
+        }
+        const std::string& text = *params[i];
+        values[i] = pg_call([&] {
+            return PointerGetDatum(
+                cstring_to_text_with_len(text.data(), static_cast<int>(text.size())));
+        });
+    }
+    int rc = pg_call([&] {
+        return SPI_execute_with_args(sql, count, types.data(), values.data(), nulls.data(),
+                                     read_only, 0);
+    });
+    if (rc < 0) {
+        throw Error(sqlstate::kInternalError,
+                    std::string("SPI failed: ") + SPI_result_code_string(rc));
+    }
+    return rc;
+}
+
+std::vector<SpiRow> SpiSession::query(const char* sql, const std::vector<SpiValue>& params,
+                                      bool read_only) {
+    run(sql, params, read_only);
+    SPITupleTable* table = SPI_tuptable;
+    std::vector<SpiRow> rows;
+    if (table == nullptr) return rows;
+    const int natts = table->tupdesc->natts;
+    rows.reserve(SPI_processed);
+    for (uint64_t r = 0; r < SPI_processed; ++r) {
+        SpiRow& row = rows.emplace_back();
+        for (int c = 1; c <= natts; ++c) {
+            const char* value =
+                pg_call([&] { return SPI_getvalue(table->vals[r], table->tupdesc, c); });
+            row.push_back(value != nullptr ? SpiValue(value) : std::nullopt);
+        }
+    }
+    pg_call([&] { SPI_freetuptable(table); });
+    return rows;
+}
+
+int SpiSession::run_into(const char* sql, DestReceiver* dest) {
+    SPIExecuteOptions options{};
+    options.read_only = true;
+    options.dest = dest;
+    int rc = pg_call([&] { return SPI_execute_extended(sql, &options); });
+    if (rc < 0) {
+        throw Error(sqlstate::kInternalError,
+                    std::string("SPI failed: ") + SPI_result_code_string(rc));
+    }
+    return rc;
+}
+
+uint64_t SpiSession::execute(const char* sql, const std::vector<SpiValue>& params) {
+    run(sql, params, false);
+    return SPI_processed;
+}
+
+}  // namespace quarry::pg
