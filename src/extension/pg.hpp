@@ -18,8 +18,11 @@
 #pragma GCC diagnostic ignored "-Wpedantic"
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #pragma GCC diagnostic ignored "-Wregister"
-extern "C" {
 // postgres.h comes first, in a block of its own so that include sorting leaves it there.
+extern "C" {
+#include "postgres.h"
+}
+extern "C" {
 #include "access/htup_details.h"
 #include "access/relation.h"
 #include "access/table.h"
@@ -38,7 +41,6 @@ extern "C" {
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "nodes/pg_list.h"
-#include "postgres.h"
 #include "storage/lmgr.h"
 #include "tcop/dest.h"
 #include "utils/acl.h"
