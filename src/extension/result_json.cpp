@@ -43,6 +43,7 @@ struct JsonRowReceiver {
     MemoryContext keep;         // where per-column formats live (the function's context)
     MemoryContext row_context;  // reset after every row
     int expected_columns;
+    int operation;  // the statement's CmdType, once the executor started; -1 before
     ColumnFormat* formats;
     uint64 rows;
 };
@@ -216,8 +217,9 @@ void append_value(StringInfo out, Datum value, ColumnFormat* format) {
     }
 }
 
-void receiver_startup(DestReceiver* self, int, TupleDesc desc) {
+void receiver_startup(DestReceiver* self, int operation, TupleDesc desc) {
     auto* receiver = reinterpret_cast<JsonRowReceiver*>(self);
+    receiver->operation = operation;
     if (desc->natts != receiver->expected_columns) {
         elog(ERROR, "quarry: the statement returns %d columns, the query model has %d", desc->natts,
              receiver->expected_columns);
@@ -274,6 +276,7 @@ JsonRowReceiver* make_receiver(StringInfo out, int expected_columns) {
     receiver->row_context = AllocSetContextCreateInternal(CurrentMemoryContext, "quarry.run row",
                                                           ALLOCSET_DEFAULT_SIZES);
     receiver->expected_columns = expected_columns;
+    receiver->operation = -1;
     return receiver;
 }
 
@@ -356,13 +359,13 @@ Datum run_to_jsonb(const std::vector<ResultColumn>& columns, const ResultMeta& m
     JsonRowReceiver* receiver = pg_call([&] { return make_receiver(out, expected); });
 
     auto started = std::chrono::steady_clock::now();
-    int rc;
     {
         SpiSession spi;
-        rc = spi.run_into(meta.sql.c_str(), &receiver->pub);
+        spi.run_into(meta.sql.c_str(), &receiver->pub);
     }
     std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - started;
-    if (rc != SPI_OK_SELECT) {
+    // SPI reports SPI_OK_UTILITY for a SELECT into a receiver of its own; ask the executor.
+    if (receiver->operation != CMD_SELECT) {
         throw Error(sqlstate::kInternalError, "quarry: the statement of a spec is not a SELECT");
     }
 

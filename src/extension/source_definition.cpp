@@ -140,8 +140,8 @@ void check_formula_name(const SourceInfo& source, const std::string& name) {
         throw invalid(path, "a formula name cannot contain [ or ]");
     }
     if (source.find_column(name) != nullptr) {
-        throw Error(sqlstate::kDuplicateObject,
-                    path + ": " + in_quotes(source.name) + " has a column named " + in_quotes(name));
+        throw Error(sqlstate::kDuplicateObject, path + ": " + in_quotes(source.name) +
+                                                    " has a column named " + in_quotes(name));
     }
 }
 

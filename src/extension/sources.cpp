@@ -102,7 +102,8 @@ QUARRY_PG_FUNCTION(quarry_create_source) {
             kInsertSource,
             {name, std::to_string(relation), parsed.stored.dump(), std::to_string(caller)});
         if (inserted == 0) {
-            throw Error(sqlstate::kDuplicateObject, "source " + in_quotes(name) + " already exists");
+            throw Error(sqlstate::kDuplicateObject,
+                        "source " + in_quotes(name) + " already exists");
         }
         for (const auto& [formula_name, formula] : parsed.formulas) {
             spi.execute(kUpsertFormula, {name, formula_name, formula});
@@ -149,8 +150,8 @@ QUARRY_PG_FUNCTION(quarry_drop_formula) {
         std::vector<std::string> dependents = broken_formulas(definition, transaction_now());
         if (!dependents.empty()) {
             throw Error("2BP01",
-                        "cannot drop formula " + in_quotes(name) + " of source " + in_quotes(source) +
-                            ": other formulas depend on it",
+                        "cannot drop formula " + in_quotes(name) + " of source " +
+                            in_quotes(source) + ": other formulas depend on it",
                         "formulas depending on it: " + join_quoted(dependents),
                         "change or drop those formulas first");
         }

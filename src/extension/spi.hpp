@@ -36,7 +36,8 @@ public:
     // Like query, for statements without a result; returns the number of rows processed.
     uint64_t execute(const char* sql, const std::vector<SpiValue>& params = {});
     // Runs a read-only statement whose rows go to `dest` as the executor produces them
-    // (planned for all its rows, unlike a cursor). Returns the SPI result code.
+    // (planned for all its rows, unlike a cursor). Returns the SPI result code (SPI_OK_UTILITY
+    // for a SELECT: ask the receiver what ran).
     int run_into(const char* sql, DestReceiver* dest);
 
 private:
