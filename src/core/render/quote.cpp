@@ -1,0 +1,77 @@
+#include "render/quote.hpp"
+
+#include "common/error.hpp"
+
+namespace quarry::quote {
+
+namespace {
+
+void reject_nul(std::string_view text, const char* what) {
+    if (text.find('\0') != std::string_view::npos) {
+        throw Error(sqlstate::kInvalidParameterValue,
+                    std::string(what) + " must not contain a NUL byte");
+    }
+}
+
+// Appends `text` between `quote` characters, doubling `quote` and, when `escape` is not 0,
+// doubling `escape` too.
+void delimited(std::string& out, std::string_view text, char quote, char escape = 0) {
+    out.reserve(out.size() + text.size() + 2);
+    out += quote;
+    for (char c : text) {
+        if (c == quote || (escape != 0 && c == escape)) out += c;
+        out += c;
+    }
+    out += quote;
+}
+
+}  // namespace
+
+void standard_identifier(std::string& out, std::string_view ident) {
+    reject_nul(ident, "an identifier");
+    delimited(out, ident, '"');
+}
+
+void standard_string(std::string& out, std::string_view text) {
+    reject_nul(text, "a string");
+    delimited(out, text, '\'');
+}
+
+void backslash_escaped_string(std::string& out, std::string_view text) {
+    reject_nul(text, "a string");
+    delimited(out, text, '\'', '\\');
+}
+
+void mysql_identifier(std::string& out, std::string_view ident) {
+    reject_nul(ident, "an identifier");
+    delimited(out, ident, '`');
+}
+
+void mysql_string(std::string& out, std::string_view text) {
+    reject_nul(text, "a string");
+    if (text.find('\\') == std::string_view::npos) {
+        delimited(out, text, '\'');
+        return;
+    }
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    out.reserve(out.size() + 2 * text.size() + 12);
+    out += "_utf8mb4 X'";
+    for (char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        out += kHex[byte >> 4];
+        out += kHex[byte & 0x0F];
+    }
+    out += '\'';
+}
+
+std::string like_escape(std::string_view text) {
+    std::string pattern;
+    pattern.reserve(text.size() + 4);
+    for (char c : text) {
+        if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+        pattern += c;
+    }
+    return pattern;
+}
+
+}  // namespace quarry::quote
