@@ -58,8 +58,11 @@ SELECT pv_fails($$UPDATE quarry.formulas SET formula = 'revenue' WHERE source = 
 SELECT name, formula FROM quarry.formulas WHERE source = 'pv';
 
 -- The writers pin their search_path: a caller's objects cannot stand in for pg_catalog's.
-CREATE SCHEMA pv_evil AUTHORIZATION quarry_regress_owner;
+RESET ROLE;
+CREATE SCHEMA pv_evil;
 CREATE FUNCTION pv_evil.now() RETURNS timestamptz LANGUAGE sql AS $$ SELECT 'epoch'::timestamptz $$;
+GRANT USAGE ON SCHEMA pv_evil TO quarry_regress_owner;
+SET ROLE quarry_regress_owner;
 SET search_path = pv_evil, pg_catalog, public;
 SELECT quarry.set_formula('pv', 'half', 'revenue / 2');
 RESET search_path;
