@@ -1,6 +1,6 @@
 -- Hostile and malformed input: every case ends in an ERROR with the right SQLSTATE (or, for
 -- hostile text that is valid data, runs as data), and nothing outside the query is touched.
-CREATE EXTENSION IF NOT EXISTS quarry;
+CREATE EXTENSION quarry;
 
 -- A canary: its rows and checksum must be the same after all the cases.
 CREATE TABLE bi_canary AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 100) g;
@@ -169,3 +169,5 @@ SELECT count(*) AS canary_rows, md5(string_agg(v, ',' ORDER BY id)) AS canary_su
 
 DROP TABLE bi_orders, bi_canary;
 DROP SEQUENCE bi_seq;
+
+DROP EXTENSION quarry;

@@ -1,6 +1,6 @@
 -- Privileges: a spec runs with the caller's rights; only a source's owner changes it; nobody
 -- writes quarry's tables directly.
-CREATE EXTENSION IF NOT EXISTS quarry;
+CREATE EXTENSION quarry;
 
 CREATE ROLE quarry_regress_owner;
 CREATE ROLE quarry_regress_reader;
@@ -75,3 +75,5 @@ DROP SCHEMA pv_evil CASCADE;
 DROP FUNCTION public.pv_fails(text);
 DROP TABLE pv_orders;
 DROP ROLE quarry_regress_owner, quarry_regress_reader, quarry_regress_nobody, quarry_regress_member;
+
+DROP EXTENSION quarry;

@@ -1,6 +1,6 @@
 -- quarry.run on a local table: the rows equal those of the hand-written SQL, with the JSON
 -- types, NULLs, exact numerics and arbitrary text.
-CREATE EXTENSION IF NOT EXISTS quarry;
+CREATE EXTENSION quarry;
 
 CREATE TABLE rl_sales (
     id integer PRIMARY KEY,
@@ -81,3 +81,5 @@ INSERT INTO rl_special VALUES ('NaN', 'NaN'), ('Infinity', 'Infinity'), ('-Infin
 SELECT quarry.run('{"source": "rl_special", "groupby": ["x", "y"], "metrics": [{"column": "x", "agg": "count", "as": "n"}], "order": ["x"]}')->'rows' AS specials;
 
 DROP TABLE rl_sales, rl_special;
+
+DROP EXTENSION quarry;

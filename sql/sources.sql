@@ -1,5 +1,5 @@
 -- Registered sources: create, change and drop them; what is checked on every write.
-CREATE EXTENSION IF NOT EXISTS quarry;
+CREATE EXTENSION quarry;
 
 CREATE TABLE so_orders (
     id integer PRIMARY KEY,
@@ -117,3 +117,5 @@ SELECT count(*) AS sources, (SELECT count(*) FROM quarry.formulas) AS formulas F
 SELECT extconfig::regclass[] AS dumped_tables FROM pg_extension WHERE extname = 'quarry';
 
 DROP TABLE so_orders, so_orders_alias;
+
+DROP EXTENSION quarry;

@@ -1,6 +1,6 @@
 -- quarry.translate on a local table: the PRODUCT.md example in every dialect, every filter
 -- operator, time ranges resolved against a fixed options.now, order and limit.
-CREATE EXTENSION IF NOT EXISTS quarry;
+CREATE EXTENSION quarry;
 
 CREATE TABLE tb_orders (
     order_id integer PRIMARY KEY,
@@ -87,3 +87,5 @@ SELECT quarry.translate('{"source": "tb_orders", "groupby": ["country"], "metric
 SELECT jsonb_pretty(quarry.explain(:'example'));
 
 DROP TABLE tb_orders;
+
+DROP EXTENSION quarry;

@@ -1,5 +1,5 @@
 -- Wrong specs: the SQLSTATE the contract names and a message with the JSON path of the fault.
-CREATE EXTENSION IF NOT EXISTS quarry;
+CREATE EXTENSION quarry;
 
 CREATE TABLE te_orders (
     country text,
@@ -55,3 +55,5 @@ SELECT pg_temp.translate_error('{"source": "te_seq", "metrics": ["revenue"]}');
 
 DROP SEQUENCE te_seq;
 DROP TABLE te_orders;
+
+DROP EXTENSION quarry;
