@@ -163,13 +163,31 @@ SourceInfo PgCatalog::find_source(const std::string& name) const {
             throw Error(sqlstate::kUndefinedTable,
                         "source: the relation of source \"" + name + "\" no longer exists");
         }
+        unsupported_ = shape->unsupported;
         return source_info(*stored, *shape);
     }
     Oid relation = find_relation(name);
     if (relation == InvalidOid) throw unknown_source(name);
     auto shape = describe_relation(relation);
     if (!shape) throw unknown_source(name);
+    unsupported_ = shape->unsupported;
     return source_info(*shape);
+}
+
+void rethrow_for_unsupported_column(const Error& error,
+                                    const std::vector<UnsupportedColumn>& unsupported) {
+    if (error.sqlstate() != sqlstate::kUndefinedColumn) throw error;
+    // The core names the unknown column in quotes after the JSON path of the fault.
+    const std::string message = error.what();
+    for (const UnsupportedColumn& column : unsupported) {
+        if (message.find("\"" + column.name + "\"") == std::string::npos) continue;
+        size_t path_end = message.find(": ");
+        std::string path = path_end == std::string::npos ? "" : message.substr(0, path_end);
+        throw spec_error(
+            path, "column \"" + column.name + "\" has unsupported type \"" + column.type + "\"",
+            sqlstate::kFeatureNotSupported);
+    }
+    throw error;
 }
 
 Instant transaction_now() {

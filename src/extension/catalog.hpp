@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/error.hpp"
 #include "model/source.hpp"
 #include "pg.hpp"
 #include "spi.hpp"
@@ -62,7 +63,31 @@ SourceInfo source_info(const RelationShape& shape);
 class PgCatalog final : public Catalog {
 public:
     SourceInfo find_source(const std::string& name) const override;
+    // The columns of the last source found that specs cannot use.
+    const std::vector<UnsupportedColumn>& unsupported_columns() const { return unsupported_; }
+
+private:
+    mutable std::vector<UnsupportedColumn> unsupported_;
 };
+
+// Runs `compile` (a core compilation against a source with these unsupported columns) and
+// turns its 42703 for a column that exists, but with a type quarry does not compute with, into
+// 0A000 `<path>: column "x" has unsupported type "json"`.
+template <typename Compile>
+auto with_unsupported_columns(const std::vector<UnsupportedColumn>& unsupported, Compile&& compile)
+    -> decltype(compile());
+[[noreturn]] void rethrow_for_unsupported_column(const Error& error,
+                                                 const std::vector<UnsupportedColumn>& unsupported);
+
+template <typename Compile>
+auto with_unsupported_columns(const std::vector<UnsupportedColumn>& unsupported, Compile&& compile)
+    -> decltype(compile()) {
+    try {
+        return compile();
+    } catch (const Error& error) {
+        rethrow_for_unsupported_column(error, unsupported);
+    }
+}
 
 // The transaction's start (what now() returns), as the core's Instant.
 Instant transaction_now();

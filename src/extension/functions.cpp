@@ -22,7 +22,9 @@ CompiledSpec compile_argument(FunctionCallInfo fcinfo, int n) {
     CompileContext context;
     context.catalog = &catalog;
     context.transaction_now = transaction_now();
-    return compile_spec(spec, context);
+    // A reference to the catalog's list, which compile_spec fills when it finds the source.
+    return with_unsupported_columns(catalog.unsupported_columns(),
+                                    [&] { return compile_spec(spec, context); });
 }
 
 // What quarry.run executes: the postgres rendering, run here through SPI.

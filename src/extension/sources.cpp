@@ -47,13 +47,23 @@ StoredSource lock_source_for_change(SpiSession& spi, const std::string& name, Oi
     return *stored;
 }
 
-SourceInfo current_definition(const StoredSource& stored) {
+struct Definition {
+    SourceInfo source;
+    std::vector<UnsupportedColumn> unsupported;
+};
+
+Definition current_definition(const StoredSource& stored) {
     std::optional<RelationShape> shape = describe_relation(stored.relation);
     if (!shape) {
         throw Error(sqlstate::kUndefinedTable,
                     "the relation of source " + in_quotes(stored.name) + " no longer exists");
     }
-    return source_info(stored, *shape);
+    return {source_info(stored, *shape), shape->unsupported};
+}
+
+void check_all_formulas(const Definition& definition) {
+    with_unsupported_columns(definition.unsupported,
+                             [&] { check_formulas(definition.source, transaction_now()); });
 }
 
 std::string join_quoted(const std::vector<std::string>& names) {
@@ -86,15 +96,15 @@ QUARRY_PG_FUNCTION(quarry_create_source) {
     if (!shape) throw Error(sqlstate::kUndefinedTable, "the relation no longer exists");
     SourceOptions parsed = parse_source_options(options);
 
-    SourceInfo definition = source_info(*shape);
-    definition.name = name;
+    Definition definition{source_info(*shape), shape->unsupported};
+    definition.source.name = name;
     for (const auto& [formula_name, formula] : parsed.formulas) {
-        check_formula_name(definition, formula_name);
+        check_formula_name(definition.source, formula_name);
     }
-    definition.formulas = parsed.formulas;
-    definition.time_column = parsed.time_column;
-    if (!definition.time_column.empty()) check_time_column(definition);
-    check_formulas(definition, transaction_now());
+    definition.source.formulas = parsed.formulas;
+    definition.source.time_column = parsed.time_column;
+    if (!parsed.time_column.empty()) check_time_column(definition.source);
+    check_all_formulas(definition);
 
     as_catalog_owner([&] {
         SpiSession spi;
@@ -123,10 +133,10 @@ QUARRY_PG_FUNCTION(quarry_set_formula) {
 
     as_catalog_owner([&] {
         SpiSession spi;
-        SourceInfo definition = current_definition(lock_source_for_change(spi, source, caller));
-        check_formula_name(definition, name);
-        put_formula(definition, name, formula);
-        check_formulas(definition, transaction_now());
+        Definition definition = current_definition(lock_source_for_change(spi, source, caller));
+        check_formula_name(definition.source, name);
+        put_formula(definition.source, name, formula);
+        check_all_formulas(definition);
         spi.execute(kUpsertFormula, {source, name, formula});
         spi.execute(kBumpVersion, {source});
     });
@@ -142,12 +152,12 @@ QUARRY_PG_FUNCTION(quarry_drop_formula) {
 
     as_catalog_owner([&] {
         SpiSession spi;
-        SourceInfo definition = current_definition(lock_source_for_change(spi, source, caller));
-        if (!remove_formula(definition, name)) {
+        Definition definition = current_definition(lock_source_for_change(spi, source, caller));
+        if (!remove_formula(definition.source, name)) {
             throw Error("42704", "formula " + in_quotes(name) + " of source " + in_quotes(source) +
                                      " does not exist");
         }
-        std::vector<std::string> dependents = broken_formulas(definition, transaction_now());
+        std::vector<std::string> dependents = broken_formulas(definition.source, transaction_now());
         if (!dependents.empty()) {
             throw Error("2BP01",
                         "cannot drop formula " + in_quotes(name) + " of source " +
