@@ -1,11 +1,33 @@
 // The one way the extension includes PostgreSQL's headers.
 //
-// Include this after every C++ standard header and every core header: PostgreSQL's port.h
-// redefines printf/snprintf/strerror... as macros and c.h defines Min/Max/Abs, which would
-// rewrite the C++ library and the core's names if they came later. The core's firewall
-// (common/firewall.hpp) refuses postgres.h unless QUARRY_EXTENSION_SIDE is defined; the build
-// passes -DQUARRY_EXTENSION_SIDE, and this header defines it for builds that do not.
+// PostgreSQL's port.h redefines printf/snprintf/strerror... as macros and c.h defines Min, Max,
+// Abs and _(), which would rewrite the C++ library's declarations if those came later. So this
+// header first includes the standard and third-party headers the extension and the core use;
+// their include guards keep them from being read again after PostgreSQL's macros exist. (A .cpp
+// file needing another standard header includes it before any extension header.) The core's
+// firewall (common/firewall.hpp) refuses postgres.h unless QUARRY_EXTENSION_SIDE is defined;
+// the build passes -DQUARRY_EXTENSION_SIDE, and this header defines it for builds that do not.
 #pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <new>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #ifndef QUARRY_EXTENSION_SIDE
 #define QUARRY_EXTENSION_SIDE 1
