@@ -80,6 +80,14 @@ CREATE TABLE rl_special (x double precision, y numeric);
 INSERT INTO rl_special VALUES ('NaN', 'NaN'), ('Infinity', 'Infinity'), ('-Infinity', '-Infinity');
 SELECT quarry.run('{"source": "rl_special", "groupby": ["x", "y"], "metrics": [{"column": "x", "agg": "count", "as": "n"}], "order": ["x"]}')->'rows' AS specials;
 
+-- A cancel reaches the statement inside run (here statement_timeout), and the session goes on.
+CREATE VIEW rl_endless AS SELECT g FROM generate_series(1, 1000000000) AS g;
+SET statement_timeout = '200ms';
+SELECT quarry.run('{"source": "rl_endless", "metrics": ["g"]}');
+RESET statement_timeout;
+SELECT quarry.run('{"source": "rl_special", "metrics": [{"column": "x", "agg": "count", "as": "n"}]}')->'rows' AS after_cancel;
+
+DROP VIEW rl_endless;
 DROP TABLE rl_sales, rl_special;
 
 DROP EXTENSION quarry;
