@@ -84,6 +84,8 @@ protected:
     }
     std::string_view integer_decimal_type() const override { return "DECIMAL(65,0)"; }
 
+    bool recast_doubles() const override { return true; }
+
     // MySQL has no function overloading to steer: a bare NULL is fine everywhere.
     void null_literal(std::string& out, Type) const override { out += "NULL"; }
 

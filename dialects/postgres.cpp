@@ -178,7 +178,11 @@ void PostgresDialect::extract(std::string& out, std::string_view field, const Ex
     out += "EXTRACT(";
     out += field;
     out += " FROM ";
-    wall_clock(out, e, prec::kLowest);
+    if (field == "HOUR" || field == "MINUTE") {
+        timestamp_argument(out, e);  // a date has no time fields (hour of a date is 0)
+    } else {
+        wall_clock(out, e, prec::kLowest);
+    }
     out += ')';
 }
 

@@ -76,6 +76,22 @@ protected:
         out += ')';
     }
 
+    void concat_text(std::string& out, const Expr& e, int ctx) const override {
+        // Redshift's CONCAT takes two arguments and returns NULL with a NULL one.
+        Parens p(out, prec::kConcat < ctx && e.args.size() > 1);
+        for (size_t i = 0; i < e.args.size(); ++i) {
+            if (i > 0) out += " || ";
+            const Expr& a = *e.args[i];
+            if (is_literal(a) && !a.literal.is_null) {
+                expr(out, a, prec::kConcat + 1);
+                continue;
+            }
+            out += "COALESCE(";
+            expr(out, a);
+            out += ", '')";
+        }
+    }
+
     std::string_view log10_function() const override { return "DLOG10"; }
 
     void date_add(std::string& out, const Expr& e, int) const override {

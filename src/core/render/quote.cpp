@@ -6,6 +6,12 @@ namespace quarry::quote {
 
 namespace {
 
+void check_identifier(std::string_view ident) {
+    if (ident.empty()) {
+        throw Error(sqlstate::kInvalidParameterValue, "an identifier must not be empty");
+    }
+}
+
 void reject_nul(std::string_view text, const char* what) {
     if (text.find('\0') != std::string_view::npos) {
         throw Error(sqlstate::kInvalidParameterValue,
@@ -28,6 +34,7 @@ void delimited(std::string& out, std::string_view text, char quote, char escape 
 }  // namespace
 
 void standard_identifier(std::string& out, std::string_view ident) {
+    check_identifier(ident);
     reject_nul(ident, "an identifier");
     delimited(out, ident, '"');
 }
@@ -43,6 +50,7 @@ void backslash_escaped_string(std::string& out, std::string_view text) {
 }
 
 void mysql_identifier(std::string& out, std::string_view ident) {
+    check_identifier(ident);
     reject_nul(ident, "an identifier");
     delimited(out, ident, '`');
 }

@@ -1,7 +1,7 @@
 // The one module that puts user text into SQL. Each function appends one complete,
 // self-delimiting token for a given lexer; dialects pick the ones their engine speaks. Text with
 // a NUL byte cannot be passed safely to any of them (C client libraries cut strings there) and is
-// rejected with Error 22023.
+// rejected with Error 22023, as is an empty identifier (no engine has one).
 #pragma once
 
 #include <string>

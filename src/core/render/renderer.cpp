@@ -334,7 +334,7 @@ void SqlRenderer::cast(std::string& out, const Expr& e, Type to) const {
 }
 
 void SqlRenderer::as_double(std::string& out, const Expr& e, int ctx) const {
-    if (e.type == Type::Double) {
+    if (e.type == Type::Double && !recast_doubles()) {
         expr(out, e, ctx);
     } else {
         cast(out, e, Type::Double);
@@ -359,13 +359,14 @@ void SqlRenderer::literal(std::string& out, const Expr& e, int ctx) const {
             out += l.boolean ? "TRUE" : "FALSE";
             return;
         case Type::Integer: {
-            Parens p(out, l.integer < 0 && prec::kUnary < ctx);
             if (l.integer == std::numeric_limits<int64_t>::min()) {
                 // The literal 9223372036854775808 would not be a bigint.
+                Parens p(out, prec::kAdd < ctx);
                 out += "-9223372036854775807 - 1";
-            } else {
-                append_int(out, l.integer);
+                return;
             }
+            Parens p(out, l.integer < 0 && prec::kUnary < ctx);
+            append_int(out, l.integer);
             return;
         }
         case Type::Numeric:
@@ -871,9 +872,10 @@ void SqlRenderer::round_double(std::string& out, const Expr& x, const Expr* digi
     if (digits != nullptr && literal_digits) n = digits->literal.integer;
     std::string scale;
     if (literal_digits) {
-        int64_t p = 1;
-        for (int64_t i = 0; i < (n < 0 ? -n : n); ++i) p *= 10;
-        append_int(scale, p);
+        // A double literal on MySQL (an integer divisor would give the quotient 4 fixed display
+        // decimals); an exact numeric that converts exactly on PostgreSQL.
+        scale = "1e";
+        append_int(scale, n < 0 ? -n : n);
     } else {
         scale = "POWER(10, ";
         expr(scale, *digits);

@@ -89,6 +89,9 @@ protected:
     virtual void double_literal(std::string& out, double v, int ctx) const = 0;
     virtual void numeric_literal(std::string& out, std::string_view digits, int ctx) const;
     virtual void temporal_literal(std::string& out, Type t, std::string_view text) const;
+    // Whether as_double casts even doubles (MySQL: a DOUBLE(M,D) column carries D fixed display
+    // decimals into quotients and averages, and the text protocol rounds to them).
+    virtual bool recast_doubles() const { return false; }
 
     // ---- text semantics (code-point order, exact equality)
     // Whether the engine's own `=` on text is already exact (no case folding, no PAD SPACE).
