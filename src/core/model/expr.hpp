@@ -50,10 +50,13 @@ enum class Func : uint16_t {
     // time (on wall-clock values; Expr::unit holds the unit where there is one)
     DateTrunc /* (ts) */, DateAdd /* (n, ts) */, DateDiff /* (a, b): boundaries crossed */,
     Year, Quarter, Month, Week /* ISO */, Day, Hour, Minute, Weekday /* ISO, Monday = 1 */,
-    ToLocalTime,  // args[0] an instant; Expr::text the IANA zone; result Timestamp wall-clock
+    ToLocalTime,  // args[0] an instant; Expr::text the IANA zone; result Timestamp wall-clock.
+                  // The instant is a TimestampTz, or a Timestamp column holding UTC (a PostgreSQL
+                  // `timestamp` / MySQL DATETIME column): renderers convert the two differently.
     // aggregates
     Sum, Avg /* Double */, Min, Max, Count /* count(x) */, CountAll /* count(*) */,
-    CountDistinct, ApproxCountDistinct, CountIf /* 0 over no row */, SumIf /* NULL over no row */,
+    CountDistinct, ApproxCountDistinct,
+    CountIf /* (cond): 0 over no row */, SumIf /* (x, cond): NULL over no row */,
 };
 
 std::string_view func_name(Func f);  // the formula-language name ("count_distinct", "+", ...)
