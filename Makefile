@@ -44,7 +44,8 @@ PG_CPPFLAGS = -I$(CURDIR)/src/core -I$(CURDIR) -I$(libpq_srcdir) $(NLOHMANN_CFLA
 	-DQUARRY_EXTENSION_SIDE=1
 PG_CXXFLAGS = -std=c++17 -fPIC -Wall -Wextra -Wpedantic -Werror=return-type -MMD -MP
 # gcc links the shared object (Makefile.shlib uses $(CC)), so the C++ runtime is named here.
-SHLIB_LINK = $(CORE_LIB) -lstdc++ -lm -lpq $(MARIADB_LIBS)
+# Whole archive: dialects register themselves from static initializers nothing else refers to.
+SHLIB_LINK = -Wl,--whole-archive $(CORE_LIB) -Wl,--no-whole-archive -lstdc++ -lm -lpq $(MARIADB_LIBS)
 SHLIB_LINK_INTERNAL = $(libpq)
 
 # pg_regress: every sql/*.sql, against the throwaway primary started by scripts/servers.sh.
