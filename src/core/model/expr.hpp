@@ -110,6 +110,7 @@ ExprPtr make_timestamptz(std::string iso_utc);    // instant, UTC
 ExprPtr make_column(std::string physical_name, Type t, bool nullable, std::string qualifier = {});
 ExprPtr make_call(Func f, std::vector<ExprPtr> args, Type result_type);
 ExprPtr make_time_call(Func f, TimeUnit unit, std::vector<ExprPtr> args, Type result_type);
+ExprPtr make_case(std::vector<ExprPtr> args, bool has_else, Type result_type);
 ExprPtr make_to_local(ExprPtr instant, std::string zone);
 
 }  // namespace quarry

@@ -1,0 +1,269 @@
+#include "model/expr.hpp"
+
+#include <utility>
+
+namespace quarry {
+
+std::string_view func_name(Func f) {
+    switch (f) {
+        case Func::Add: return "+";
+        case Func::Sub: return "-";
+        case Func::Mul: return "*";
+        case Func::Div: return "/";
+        case Func::Mod: return "%";
+        case Func::Neg: return "unary -";
+        case Func::Concat: return "||";
+        case Func::Eq: return "=";
+        case Func::Ne: return "!=";
+        case Func::Lt: return "<";
+        case Func::Le: return "<=";
+        case Func::Gt: return ">";
+        case Func::Ge: return ">=";
+        case Func::And: return "and";
+        case Func::Or: return "or";
+        case Func::Not: return "not";
+        case Func::IsNull: return "is null";
+        case Func::IsNotNull: return "is not null";
+        case Func::In: return "in";
+        case Func::NotIn: return "not in";
+        case Func::If: return "if";
+        case Func::Case: return "case";
+        case Func::Coalesce: return "coalesce";
+        case Func::NullIf: return "nullif";
+        case Func::Abs: return "abs";
+        case Func::Round: return "round";
+        case Func::Floor: return "floor";
+        case Func::Ceil: return "ceil";
+        case Func::Power: return "power";
+        case Func::Sqrt: return "sqrt";
+        case Func::Ln: return "ln";
+        case Func::Log10: return "log10";
+        case Func::Greatest: return "greatest";
+        case Func::Least: return "least";
+        case Func::Lower: return "lower";
+        case Func::Upper: return "upper";
+        case Func::Trim: return "trim";
+        case Func::Length: return "length";
+        case Func::Substring: return "substring";
+        case Func::Replace: return "replace";
+        case Func::Contains: return "contains";
+        case Func::StartsWith: return "starts_with";
+        case Func::EndsWith: return "ends_with";
+        case Func::ConcatText: return "concat";
+        case Func::DateTrunc: return "date_trunc";
+        case Func::DateAdd: return "date_add";
+        case Func::DateDiff: return "date_diff";
+        case Func::Year: return "year";
+        case Func::Quarter: return "quarter";
+        case Func::Month: return "month";
+        case Func::Week: return "week";
+        case Func::Day: return "day";
+        case Func::Hour: return "hour";
+        case Func::Minute: return "minute";
+        case Func::Weekday: return "weekday";
+        case Func::ToLocalTime: return "to_local_time";
+        case Func::Sum: return "sum";
+        case Func::Avg: return "avg";
+        case Func::Min: return "min";
+        case Func::Max: return "max";
+        case Func::Count: return "count";
+        case Func::CountAll: return "count(*)";
+        case Func::CountDistinct: return "count_distinct";
+        case Func::ApproxCountDistinct: return "approx_count_distinct";
+        case Func::CountIf: return "count_if";
+        case Func::SumIf: return "sum_if";
+    }
+    return "?";
+}
+
+bool is_aggregate(Func f) {
+    switch (f) {
+        case Func::Sum:
+        case Func::Avg:
+        case Func::Min:
+        case Func::Max:
+        case Func::Count:
+        case Func::CountAll:
+        case Func::CountDistinct:
+        case Func::ApproxCountDistinct:
+        case Func::CountIf:
+        case Func::SumIf:
+            return true;
+        default:
+            return false;
+    }
+}
+
+namespace {
+
+// Whether a call can give NULL although none of its arguments is NULL.
+bool may_introduce_null(const Expr& call) {
+    switch (call.func) {
+        case Func::Div:
+        case Func::Mod:
+        case Func::NullIf:
+        case Func::Sqrt:
+        case Func::Ln:
+        case Func::Log10:
+        case Func::Power:  // a negative base with a fractional exponent
+        case Func::Sum:    // over groups whose values are all NULL
+        case Func::Avg:
+        case Func::Min:
+        case Func::Max:
+        case Func::SumIf:
+        case Func::Substring:
+            return true;
+        case Func::If:
+            return call.args.size() < 3;
+        case Func::Case:
+            return !call.has_else;
+        default:
+            return false;
+    }
+}
+
+bool compute_nullable(const Expr& call) {
+    switch (call.func) {
+        case Func::Count:
+        case Func::CountAll:
+        case Func::CountDistinct:
+        case Func::ApproxCountDistinct:
+        case Func::CountIf:
+        case Func::IsNull:
+        case Func::IsNotNull:
+        case Func::ConcatText:
+            return false;
+        case Func::Coalesce:
+        case Func::Greatest:  // NULLs are ignored: NULL only if every argument is
+        case Func::Least:
+            for (const ExprPtr& a : call.args) {
+                if (!a->nullable) return false;
+            }
+            return true;
+        default:
+            break;
+    }
+    if (may_introduce_null(call)) return true;
+    for (const ExprPtr& a : call.args) {
+        if (a->nullable) return true;
+    }
+    return false;
+}
+
+std::shared_ptr<Expr> literal_of(Type t) {
+    auto e = std::make_shared<Expr>();
+    e->kind = ExprKind::Literal;
+    e->type = t;
+    e->nullable = false;
+    e->literal.is_null = false;
+    return e;
+}
+
+std::shared_ptr<Expr> new_call(Func f, std::vector<ExprPtr> args, Type result_type) {
+    auto e = std::make_shared<Expr>();
+    e->kind = ExprKind::Call;
+    e->func = f;
+    e->type = result_type;
+    e->args = std::move(args);
+    e->contains_aggregate = is_aggregate(f);
+    for (const ExprPtr& a : e->args) e->contains_aggregate |= a->contains_aggregate;
+    return e;
+}
+
+}  // namespace
+
+ExprPtr make_null(Type t) {
+    auto e = std::make_shared<Expr>();
+    e->kind = ExprKind::Literal;
+    e->type = t;
+    e->nullable = true;
+    e->literal.is_null = true;
+    return e;
+}
+
+ExprPtr make_bool(bool v) {
+    auto e = literal_of(Type::Boolean);
+    e->literal.boolean = v;
+    return e;
+}
+
+ExprPtr make_integer(int64_t v) {
+    auto e = literal_of(Type::Integer);
+    e->literal.integer = v;
+    return e;
+}
+
+ExprPtr make_numeric(std::string digits) {
+    auto e = literal_of(Type::Numeric);
+    e->literal.text = std::move(digits);
+    return e;
+}
+
+ExprPtr make_double(double v) {
+    auto e = literal_of(Type::Double);
+    e->literal.real = v;
+    return e;
+}
+
+ExprPtr make_text(std::string v) {
+    auto e = literal_of(Type::Text);
+    e->literal.text = std::move(v);
+    return e;
+}
+
+ExprPtr make_date(std::string iso) {
+    auto e = literal_of(Type::Date);
+    e->literal.text = std::move(iso);
+    return e;
+}
+
+ExprPtr make_timestamp(std::string iso) {
+    auto e = literal_of(Type::Timestamp);
+    e->literal.text = std::move(iso);
+    return e;
+}
+
+ExprPtr make_timestamptz(std::string iso_utc) {
+    auto e = literal_of(Type::TimestampTz);
+    e->literal.text = std::move(iso_utc);
+    return e;
+}
+
+ExprPtr make_column(std::string physical_name, Type t, bool nullable, std::string qualifier) {
+    auto e = std::make_shared<Expr>();
+    e->kind = ExprKind::Column;
+    e->type = t;
+    e->nullable = nullable;
+    e->column = std::move(physical_name);
+    e->qualifier = std::move(qualifier);
+    return e;
+}
+
+ExprPtr make_call(Func f, std::vector<ExprPtr> args, Type result_type) {
+    auto e = new_call(f, std::move(args), result_type);
+    e->nullable = compute_nullable(*e);
+    return e;
+}
+
+ExprPtr make_time_call(Func f, TimeUnit unit, std::vector<ExprPtr> args, Type result_type) {
+    auto e = new_call(f, std::move(args), result_type);
+    e->unit = unit;
+    e->nullable = compute_nullable(*e);
+    return e;
+}
+
+ExprPtr make_case(std::vector<ExprPtr> args, bool has_else, Type result_type) {
+    auto e = new_call(Func::Case, std::move(args), result_type);
+    e->has_else = has_else;
+    e->nullable = compute_nullable(*e);
+    return e;
+}
+
+ExprPtr make_to_local(ExprPtr instant, std::string zone) {
+    auto e = new_call(Func::ToLocalTime, {std::move(instant)}, Type::Timestamp);
+    e->text = std::move(zone);
+    e->nullable = compute_nullable(*e);
+    return e;
+}
+
+}  // namespace quarry
