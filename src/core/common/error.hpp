@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "common/firewall.hpp"
 
@@ -48,6 +49,35 @@ private:
 inline Error spec_error(const std::string& json_path, const std::string& message,
                         const char* state = sqlstate::kInvalidParameterValue) {
     return Error(state, json_path.empty() ? message : json_path + ": " + message);
+}
+
+// `text` in double quotes for an error message: quotes, backslashes and control bytes escaped,
+// cut after about `max_bytes` bytes (marked with "...") so hostile input cannot flood the log.
+inline std::string quote_for_message(std::string_view text, size_t max_bytes = 64) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out = "\"";
+    size_t shown = text.size() < max_bytes ? text.size() : max_bytes;
+    // Never cut a UTF-8 sequence: the server rejects messages that are not valid UTF-8.
+    while (shown > 0 && shown < text.size() &&
+           (static_cast<unsigned char>(text[shown]) & 0xc0) == 0x80) {
+        --shown;
+    }
+    for (size_t i = 0; i < shown; ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += static_cast<char>(c);
+        } else if (c < 0x20 || c == 0x7f) {
+            out += "\\x";
+            out += kHex[c >> 4];
+            out += kHex[c & 0xf];
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    out += '"';
+    if (shown < text.size()) out += "...";
+    return out;
 }
 
 }  // namespace quarry
