@@ -96,14 +96,18 @@ SELECT clock_timestamp() AS demo_t0 \gset
 WITH choices AS (
     SELECT demo.weighted('{US,FR,DE,GB,IN,BR,CA,ES,IT,NL,JP,PL,SE,AU,MX,BE,CH,PT,IE,KR}',
                          '{30,12,10,9,7,5,5,4,4,3,3,2,2,2,2,1,1,1,1,1}') AS countries,
-           demo.weighted('{NULL,google.com,news.ycombinator.com,t.co,linkedin.com,bing.com,duckduckgo.com,reddit.com,newsletter}',
+           demo.weighted('{NULL,google.com,news.ycombinator.com,t.co,linkedin.com,bing.com,'
+                         'duckduckgo.com,reddit.com,newsletter}',  -- NULL: a direct visit
                          '{38,34,6,6,5,4,3,2,2}') AS referrers,
            demo.weighted('{Chrome,Edge,Firefox,Safari,Opera}', '{62,16,12,8,2}') AS desktop,
            demo.weighted('{Chrome,Safari,Samsung Internet,Firefox}', '{55,33,8,4}') AS mobile,
            demo.weighted('{Safari,Chrome,Samsung Internet}', '{60,30,10}') AS tablet,
-           '{/,/pricing,/features,/signup,/login,/integrations,/customers,/about,/contact,/careers}'::text[] AS www,
-           '{/blog,/blog/dashboards-that-load-fast,/blog/formulas-101,/blog/cohort-analysis,/blog/one-spec-three-dialects,/blog/caching-results}'::text[] AS blog,
-           '{/docs,/docs/quickstart,/docs/formulas,/docs/time-ranges,/docs/api,/docs/dialects,/docs/sources}'::text[] AS docs
+           '{/,/pricing,/features,/signup,/login,/integrations,/customers,/about,/contact,'
+           '/careers}'::text[] AS www,
+           '{/blog,/blog/dashboards-that-load-fast,/blog/formulas-101,/blog/cohort-analysis,'
+           '/blog/one-spec-three-dialects,/blog/caching-results}'::text[] AS blog,
+           '{/docs,/docs/quickstart,/docs/formulas,/docs/time-ranges,/docs/api,/docs/dialects,'
+           '/docs/sources}'::text[] AS docs
 ),
 draws AS (
     SELECT i,
@@ -159,7 +163,8 @@ WITH categories(category, weight, low, high, cost_ratio) AS (
 choices AS (
     SELECT demo.weighted('{US,FR,DE,GB,IN,BR,CA,ES,IT,NL,JP,PL,SE,AU,MX,BE,CH,PT,IE,KR}',
                          '{30,12,10,9,7,5,5,4,4,3,3,2,2,2,2,1,1,1,1,1}') AS countries,
-           (SELECT demo.weighted(array_agg(category ORDER BY category), array_agg(weight ORDER BY category))
+           (SELECT demo.weighted(array_agg(category ORDER BY category),
+                                 array_agg(weight ORDER BY category))
             FROM categories) AS categories,
            demo.weighted('{delivered,shipped,paid,cancelled,refunded}', '{72,9,5,9,5}') AS statuses
 ),
