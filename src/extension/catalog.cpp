@@ -74,7 +74,7 @@ const char* const kReadFormulas =
     " ORDER BY name COLLATE pg_catalog.\"C\"";
 
 Error unknown_source(const std::string& name) {
-    return Error(sqlstate::kUndefinedTable, "source: unknown source \"" + name + "\"");
+    return Error(sqlstate::kUndefinedTable, "source: unknown source " + quote_for_message(name));
 }
 
 }  // namespace
@@ -101,8 +101,8 @@ std::optional<RelationShape> describe_relation(Oid relation) {
     OpenedRelation opened = open_relation(relation);
     if (!opened.exists) return std::nullopt;
     if (!can_be_a_source(opened.relkind)) {
-        throw Error("42809", "source: \"" + std::string(opened.qualified) +
-                                 "\" is not a table, view, materialized view or foreign table");
+        throw Error("42809", "source: " + std::string(opened.qualified) +
+                                 " is not a table, view, materialized view or foreign table");
     }
     RelationShape shape;
     shape.oid = relation;
@@ -160,8 +160,9 @@ SourceInfo PgCatalog::find_source(const std::string& name) const {
     if (stored) {
         auto shape = describe_relation(stored->relation);
         if (!shape) {
-            throw Error(sqlstate::kUndefinedTable,
-                        "source: the relation of source \"" + name + "\" no longer exists");
+            throw Error(
+                sqlstate::kUndefinedTable,
+                "source: the relation of source " + quote_for_message(name) + " no longer exists");
         }
         unsupported_ = shape->unsupported;
         return source_info(*stored, *shape);
@@ -180,12 +181,13 @@ void rethrow_for_unsupported_column(const Error& error,
     // The core names the unknown column in quotes after the JSON path of the fault.
     const std::string message = error.what();
     for (const UnsupportedColumn& column : unsupported) {
-        if (message.find("\"" + column.name + "\"") == std::string::npos) continue;
+        if (message.find(quote_for_message(column.name)) == std::string::npos) continue;
         size_t path_end = message.find(": ");
         std::string path = path_end == std::string::npos ? "" : message.substr(0, path_end);
-        throw spec_error(
-            path, "column \"" + column.name + "\" has unsupported type \"" + column.type + "\"",
-            sqlstate::kFeatureNotSupported);
+        throw spec_error(path,
+                         "column " + quote_for_message(column.name) + " has unsupported type " +
+                             quote_for_message(column.type),
+                         sqlstate::kFeatureNotSupported);
     }
     throw error;
 }

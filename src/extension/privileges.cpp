@@ -35,7 +35,7 @@ void require_select(Oid role, Oid relation) {
 void require_source_owner(Oid role, Oid owner, const std::string& source) {
     bool allowed = pg_call([&] { return has_privs_of_role(role, owner); });
     if (!allowed) {
-        throw Error("42501", "must be owner of source \"" + source + "\"");
+        throw Error("42501", "must be owner of source " + quote_for_message(source));
     }
 }
 

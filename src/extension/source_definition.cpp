@@ -18,8 +18,6 @@ Error invalid(const std::string& path, const std::string& message) {
     return spec_error(path, message);
 }
 
-std::string in_quotes(const std::string& text) { return "\"" + text + "\""; }
-
 bool has_control_character(const std::string& text) {
     return std::any_of(text.begin(), text.end(),
                        [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
@@ -28,10 +26,12 @@ bool has_control_character(const std::string& text) {
 void check_name(const std::string& name, const std::string& path, const char* what) {
     if (name.empty()) throw invalid(path, std::string(what) + " name must not be empty");
     if (name.size() > kMaxNameBytes) {
-        throw invalid(path, std::string(what) + " name is longer than 63 bytes");
+        throw invalid(
+            path, std::string(what) + " name is longer than 63 bytes: " + quote_for_message(name));
     }
     if (has_control_character(name)) {
-        throw invalid(path, std::string(what) + " name contains a control character");
+        throw invalid(path, std::string(what) +
+                                " name contains a control character: " + quote_for_message(name));
     }
 }
 
@@ -54,7 +54,7 @@ nlohmann::json parse_refresh_key(const nlohmann::json& value) {
     if (!value.is_object()) throw invalid("options.refresh_key", "must be an object");
     for (const auto& [key, item] : value.items()) {
         if (key != "sql" && key != "every") {
-            throw invalid("options.refresh_key", "unknown key " + in_quotes(key));
+            throw invalid("options.refresh_key", "unknown key " + quote_for_message(key));
         }
     }
     if (!value.contains("sql")) throw invalid("options.refresh_key", "needs \"sql\"");
@@ -89,8 +89,8 @@ FormulaContext formula_context(const SourceInfo& source, Instant now) {
 
 int64_t parse_duration_seconds(const nlohmann::json& value, const std::string& path) {
     const std::string& text = string_value(value, path);
-    Error bad =
-        invalid(path, "invalid duration " + in_quotes(text) + " (expected e.g. \"10 minutes\")");
+    Error bad = invalid(
+        path, "invalid duration " + quote_for_message(text) + " (expected e.g. \"10 minutes\")");
     size_t pos = 0;
     auto skip_spaces = [&] {
         while (pos < text.size() && text[pos] == ' ') ++pos;
@@ -125,7 +125,7 @@ SourceOptions parse_source_options(const nlohmann::json& options) {
         } else if (key == "refresh_key") {
             parsed.stored[key] = parse_refresh_key(value);
         } else {
-            throw invalid("options", "unknown option " + in_quotes(key));
+            throw invalid("options", "unknown option " + quote_for_message(key));
         }
     }
     return parsed;
@@ -134,14 +134,15 @@ SourceOptions parse_source_options(const nlohmann::json& options) {
 void check_source_name(const std::string& name) { check_name(name, "name", "a source"); }
 
 void check_formula_name(const SourceInfo& source, const std::string& name) {
+    check_name(name, "formulas", "a formula");
     const std::string path = "formulas." + name;
-    check_name(name, path, "a formula");
     if (name.find_first_of("[]") != std::string::npos) {
         throw invalid(path, "a formula name cannot contain [ or ]");
     }
     if (source.find_column(name) != nullptr) {
-        throw Error(sqlstate::kDuplicateObject, path + ": " + in_quotes(source.name) +
-                                                    " has a column named " + in_quotes(name));
+        throw Error(sqlstate::kDuplicateObject, path + ": " + quote_for_message(source.name) +
+                                                    " has a column named " +
+                                                    quote_for_message(name));
     }
 }
 
@@ -149,11 +150,11 @@ void check_time_column(const SourceInfo& source) {
     const std::string& name = source.time_column;
     const ColumnInfo* column = source.find_column(name);
     if (column == nullptr) {
-        throw spec_error("options.time_column", "unknown column " + in_quotes(name),
+        throw spec_error("options.time_column", "unknown column " + quote_for_message(name),
                          sqlstate::kUndefinedColumn);
     }
     if (!is_temporal(column->type)) {
-        throw invalid("options.time_column", "column " + in_quotes(name) + " has type " +
+        throw invalid("options.time_column", "column " + quote_for_message(name) + " has type " +
                                                  std::string(type_name(column->type)) +
                                                  ", not a date or timestamp");
     }

@@ -33,10 +33,8 @@ const char* const kBumpVersion =
     " updated_at = pg_catalog.now() WHERE name OPERATOR(pg_catalog.=) $1";
 const char* const kDeleteSource = "DELETE FROM quarry.sources WHERE name OPERATOR(pg_catalog.=) $1";
 
-std::string in_quotes(const std::string& text) { return "\"" + text + "\""; }
-
 Error unknown_source(const std::string& name) {
-    return Error(sqlstate::kUndefinedTable, "unknown source " + in_quotes(name));
+    return Error(sqlstate::kUndefinedTable, "unknown source " + quote_for_message(name));
 }
 
 // The stored source `name`, row-locked, after checking that `caller` may change it.
@@ -55,8 +53,9 @@ struct Definition {
 Definition current_definition(const StoredSource& stored) {
     std::optional<RelationShape> shape = describe_relation(stored.relation);
     if (!shape) {
-        throw Error(sqlstate::kUndefinedTable,
-                    "the relation of source " + in_quotes(stored.name) + " no longer exists");
+        throw Error(
+            sqlstate::kUndefinedTable,
+            "the relation of source " + quote_for_message(stored.name) + " no longer exists");
     }
     return {source_info(stored, *shape), shape->unsupported};
 }
@@ -70,7 +69,7 @@ std::string join_quoted(const std::vector<std::string>& names) {
     std::string text;
     for (const std::string& name : names) {
         if (!text.empty()) text += ", ";
-        text += in_quotes(name);
+        text += quote_for_message(name);
     }
     return text;
 }
@@ -113,7 +112,7 @@ QUARRY_PG_FUNCTION(quarry_create_source) {
             {name, std::to_string(relation), parsed.stored.dump(), std::to_string(caller)});
         if (inserted == 0) {
             throw Error(sqlstate::kDuplicateObject,
-                        "source " + in_quotes(name) + " already exists");
+                        "source " + quote_for_message(name) + " already exists");
         }
         for (const auto& [formula_name, formula] : parsed.formulas) {
             spi.execute(kUpsertFormula, {name, formula_name, formula});
@@ -154,14 +153,14 @@ QUARRY_PG_FUNCTION(quarry_drop_formula) {
         SpiSession spi;
         Definition definition = current_definition(lock_source_for_change(spi, source, caller));
         if (!remove_formula(definition.source, name)) {
-            throw Error("42704", "formula " + in_quotes(name) + " of source " + in_quotes(source) +
-                                     " does not exist");
+            throw Error("42704", "formula " + quote_for_message(name) + " of source " +
+                                     quote_for_message(source) + " does not exist");
         }
         std::vector<std::string> dependents = broken_formulas(definition.source, transaction_now());
         if (!dependents.empty()) {
             throw Error("2BP01",
-                        "cannot drop formula " + in_quotes(name) + " of source " +
-                            in_quotes(source) + ": other formulas depend on it",
+                        "cannot drop formula " + quote_for_message(name) + " of source " +
+                            quote_for_message(source) + ": other formulas depend on it",
                         "formulas depending on it: " + join_quoted(dependents),
                         "change or drop those formulas first");
         }
