@@ -35,7 +35,9 @@ struct CompiledSpec {
     // relative time ranges replaced by their bounds. Shown by quarry.explain.
     nlohmann::json resolved;
     // Canonical text of `resolved` without `options` (sorted keys, AND-ed filters sorted,
-    // source version included): equal specs written differently give equal text.
+    // source version included, a range's original text dropped, so a relative range equals its
+    // explicit bounds): equal specs written differently give equal text. `now` is included only
+    // when a formula the spec reaches calls now() or today(). See docs/spec.md.
     std::string canonical;
     std::string hash;  // 16 hex digits of a 64-bit hash of `canonical`
 };
