@@ -58,7 +58,8 @@ REGRESS_OPTS = --inputdir=. --outputdir=$(REGRESS_OUT) \
 	--host=$(call quarry_env,QUARRY_PG_HOST) --port=$(call quarry_env,QUARRY_PG_PORT) \
 	--user=$(call quarry_env,QUARRY_PG_USER)
 
-EXTRA_CLEAN = build/ext $(REGRESS_OUT) $(CORE_BUILD) build/asan build/bench
+# build/servers is left alone (scripts/servers.sh stop, then rm, to get rid of it).
+EXTRA_CLEAN = build/ext $(REGRESS_OUT) $(CORE_BUILD) build/asan
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
@@ -70,7 +71,7 @@ include $(PGXS)
 quarry-core:
 	@if [ ! -f $(CORE_BUILD)/CMakeCache.txt ]; then \
 		$(CMAKE) -S $(CURDIR) -B $(CORE_BUILD) -G "Unix Makefiles" -DCMAKE_BUILD_TYPE=Release \
-			-DQUARRY_SANITIZE=OFF; \
+			-DQUARRY_SANITIZE=OFF -DQUARRY_BUILD_TESTS=OFF -DQUARRY_BUILD_BENCH=ON; \
 	fi
 	+$(MAKE) -C $(CORE_BUILD) --no-print-directory quarry_core
 
