@@ -1,77 +1,144 @@
 #include "model/expr.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace quarry {
 
 std::string_view func_name(Func f) {
     switch (f) {
-        case Func::Add: return "+";
-        case Func::Sub: return "-";
-        case Func::Mul: return "*";
-        case Func::Div: return "/";
-        case Func::Mod: return "%";
-        case Func::Neg: return "unary -";
-        case Func::Concat: return "||";
-        case Func::Eq: return "=";
-        case Func::Ne: return "!=";
-        case Func::Lt: return "<";
-        case Func::Le: return "<=";
-        case Func::Gt: return ">";
-        case Func::Ge: return ">=";
-        case Func::And: return "and";
-        case Func::Or: return "or";
-        case Func::Not: return "not";
-        case Func::IsNull: return "is null";
-        case Func::IsNotNull: return "is not null";
-        case Func::In: return "in";
-        case Func::NotIn: return "not in";
-        case Func::If: return "if";
-        case Func::Case: return "case";
-        case Func::Coalesce: return "coalesce";
-        case Func::NullIf: return "nullif";
-        case Func::Abs: return "abs";
-        case Func::Round: return "round";
-        case Func::Floor: return "floor";
-        case Func::Ceil: return "ceil";
-        case Func::Power: return "power";
-        case Func::Sqrt: return "sqrt";
-        case Func::Ln: return "ln";
-        case Func::Log10: return "log10";
-        case Func::Greatest: return "greatest";
-        case Func::Least: return "least";
-        case Func::Lower: return "lower";
-        case Func::Upper: return "upper";
-        case Func::Trim: return "trim";
-        case Func::Length: return "length";
-        case Func::Substring: return "substring";
-        case Func::Replace: return "replace";
-        case Func::Contains: return "contains";
-        case Func::StartsWith: return "starts_with";
-        case Func::EndsWith: return "ends_with";
-        case Func::ConcatText: return "concat";
-        case Func::DateTrunc: return "date_trunc";
-        case Func::DateAdd: return "date_add";
-        case Func::DateDiff: return "date_diff";
-        case Func::Year: return "year";
-        case Func::Quarter: return "quarter";
-        case Func::Month: return "month";
-        case Func::Week: return "week";
-        case Func::Day: return "day";
-        case Func::Hour: return "hour";
-        case Func::Minute: return "minute";
-        case Func::Weekday: return "weekday";
-        case Func::ToLocalTime: return "to_local_time";
-        case Func::Sum: return "sum";
-        case Func::Avg: return "avg";
-        case Func::Min: return "min";
-        case Func::Max: return "max";
-        case Func::Count: return "count";
-        case Func::CountAll: return "count(*)";
-        case Func::CountDistinct: return "count_distinct";
-        case Func::ApproxCountDistinct: return "approx_count_distinct";
-        case Func::CountIf: return "count_if";
-        case Func::SumIf: return "sum_if";
+        case Func::Add:
+            return "+";
+        case Func::Sub:
+            return "-";
+        case Func::Mul:
+            return "*";
+        case Func::Div:
+            return "/";
+        case Func::Mod:
+            return "%";
+        case Func::Neg:
+            return "unary -";
+        case Func::Concat:
+            return "||";
+        case Func::Eq:
+            return "=";
+        case Func::Ne:
+            return "!=";
+        case Func::Lt:
+            return "<";
+        case Func::Le:
+            return "<=";
+        case Func::Gt:
+            return ">";
+        case Func::Ge:
+            return ">=";
+        case Func::And:
+            return "and";
+        case Func::Or:
+            return "or";
+        case Func::Not:
+            return "not";
+        case Func::IsNull:
+            return "is null";
+        case Func::IsNotNull:
+            return "is not null";
+        case Func::In:
+            return "in";
+        case Func::NotIn:
+            return "not in";
+        case Func::If:
+            return "if";
+        case Func::Case:
+            return "case";
+        case Func::Coalesce:
+            return "coalesce";
+        case Func::NullIf:
+            return "nullif";
+        case Func::Abs:
+            return "abs";
+        case Func::Round:
+            return "round";
+        case Func::Floor:
+            return "floor";
+        case Func::Ceil:
+            return "ceil";
+        case Func::Power:
+            return "power";
+        case Func::Sqrt:
+            return "sqrt";
+        case Func::Ln:
+            return "ln";
+        case Func::Log10:
+            return "log10";
+        case Func::Greatest:
+            return "greatest";
+        case Func::Least:
+            return "least";
+        case Func::Lower:
+            return "lower";
+        case Func::Upper:
+            return "upper";
+        case Func::Trim:
+            return "trim";
+        case Func::Length:
+            return "length";
+        case Func::Substring:
+            return "substring";
+        case Func::Replace:
+            return "replace";
+        case Func::Contains:
+            return "contains";
+        case Func::StartsWith:
+            return "starts_with";
+        case Func::EndsWith:
+            return "ends_with";
+        case Func::ConcatText:
+            return "concat";
+        case Func::DateTrunc:
+            return "date_trunc";
+        case Func::DateAdd:
+            return "date_add";
+        case Func::DateDiff:
+            return "date_diff";
+        case Func::Year:
+            return "year";
+        case Func::Quarter:
+            return "quarter";
+        case Func::Month:
+            return "month";
+        case Func::Week:
+            return "week";
+        case Func::Day:
+            return "day";
+        case Func::Hour:
+            return "hour";
+        case Func::Minute:
+            return "minute";
+        case Func::Weekday:
+            return "weekday";
+        case Func::ToLocalTime:
+            return "to_local_time";
+        case Func::Sum:
+            return "sum";
+        case Func::Avg:
+            return "avg";
+        case Func::Min:
+            return "min";
+        case Func::Max:
+            return "max";
+        case Func::Count:
+            return "count";
+        case Func::CountAll:
+            return "count(*)";
+        case Func::CountDistinct:
+            return "count_distinct";
+        case Func::ApproxCountDistinct:
+            return "approx_count_distinct";
+        case Func::CountIf:
+            return "count_if";
+        case Func::SumIf:
+            return "sum_if";
     }
     return "?";
 }
@@ -166,7 +233,10 @@ std::shared_ptr<Expr> new_call(Func f, std::vector<ExprPtr> args, Type result_ty
     e->type = result_type;
     e->args = std::move(args);
     e->contains_aggregate = is_aggregate(f);
-    for (const ExprPtr& a : e->args) e->contains_aggregate |= a->contains_aggregate;
+    for (const ExprPtr& a : e->args) {
+        e->contains_aggregate |= a->contains_aggregate;
+        e->height = std::max(e->height, a->height + 1);
+    }
     return e;
 }
 

@@ -81,6 +81,7 @@ struct Expr {
     Type type = Type::Unknown;
     bool nullable = true;       // false only where NULL is impossible (count, non-null column...)
     bool contains_aggregate = false;
+    int height = 1;  // 1 + the tallest argument: compilers bound it, renderers may recurse
 
     // Literal
     Literal literal;

@@ -1,0 +1,628 @@
+// Lexer and precedence-climbing parser of the formula language. Recursion is bounded twice: by
+// the nesting depth while parsing (kMaxFormulaDepth) and by the height of the tree it builds,
+// so neither hostile nesting nor a 10,000-term chain can exhaust the stack later on.
+#include <cctype>
+#include <cstring>
+
+#include "common/error.hpp"
+#include "formula/ast.hpp"
+#include "formula/formula.hpp"
+
+namespace quarry::formula {
+
+namespace {
+
+enum class TokenKind : uint8_t {
+    End,
+    Number,     // text: digits [. digits] [e [+-] digits]
+    String,     // text: unquoted value
+    Word,       // bare identifier or keyword
+    Bracketed,  // [Name With Spaces]
+    Symbol,     // operators and punctuation
+};
+
+struct Token {
+    TokenKind kind = TokenKind::End;
+    std::string text;
+    uint32_t position = 0;
+    bool has_dot = false;
+    bool has_exponent = false;
+};
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(a[i])) !=
+            std::tolower(static_cast<unsigned char>(b[i]))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string lowercase(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+bool is_ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_'; }
+bool is_ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
+
+class Lexer {
+public:
+    Lexer(std::string_view text, const std::string& path) : text_(text), path_(path) {}
+
+    Token next() {
+        skip_space();
+        Token t;
+        t.position = static_cast<uint32_t>(pos_ + 1);
+        if (pos_ >= text_.size()) return t;
+        char c = text_[pos_];
+        if (std::isdigit(static_cast<unsigned char>(c)) ||
+            (c == '.' && pos_ + 1 < text_.size() &&
+             std::isdigit(static_cast<unsigned char>(text_[pos_ + 1])))) {
+            return number(t);
+        }
+        if (c == '\'' || c == '"') return quoted(t, c);
+        if (c == '[') return bracketed(t);
+        if (is_ident_start(c)) {
+            size_t start = pos_;
+            while (pos_ < text_.size() && is_ident_char(text_[pos_])) ++pos_;
+            t.kind = TokenKind::Word;
+            t.text.assign(text_.substr(start, pos_ - start));
+            return t;
+        }
+        return symbol(t);
+    }
+
+    [[noreturn]] void fail(uint32_t position, const std::string& what) const {
+        throw spec_error(path_,
+                         "syntax error at position " + std::to_string(position) + ": " + what,
+                         sqlstate::kSyntaxError);
+    }
+
+private:
+    void skip_space() {
+        while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) {
+            ++pos_;
+        }
+    }
+
+    Token number(Token& t) {
+        size_t start = pos_;
+        while (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_]))) ++pos_;
+        if (pos_ < text_.size() && text_[pos_] == '.') {
+            t.has_dot = true;
+            ++pos_;
+            while (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_]))) {
+                ++pos_;
+            }
+        }
+        if (pos_ < text_.size() && (text_[pos_] == 'e' || text_[pos_] == 'E')) {
+            size_t mark = pos_++;
+            if (pos_ < text_.size() && (text_[pos_] == '+' || text_[pos_] == '-')) ++pos_;
+            if (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_]))) {
+                t.has_exponent = true;
+                while (pos_ < text_.size() &&
+                       std::isdigit(static_cast<unsigned char>(text_[pos_]))) {
+                    ++pos_;
+                }
+            } else {
+                pos_ = mark;
+            }
+        }
+        if (pos_ < text_.size() && is_ident_char(text_[pos_])) {
+            fail(static_cast<uint32_t>(pos_ + 1), "unexpected character after a number");
+        }
+        t.kind = TokenKind::Number;
+        t.text.assign(text_.substr(start, pos_ - start));
+        return t;
+    }
+
+    // 'it''s' and "say ""hi""": a doubled quote stands for itself.
+    Token quoted(Token& t, char quote) {
+        ++pos_;
+        t.kind = TokenKind::String;
+        while (true) {
+            if (pos_ >= text_.size()) fail(t.position, "unterminated string");
+            char c = text_[pos_++];
+            if (c == quote) {
+                if (pos_ < text_.size() && text_[pos_] == quote) {
+                    t.text += quote;
+                    ++pos_;
+                    continue;
+                }
+                return t;
+            }
+            t.text += c;
+        }
+    }
+
+    Token bracketed(Token& t) {
+        ++pos_;
+        t.kind = TokenKind::Bracketed;
+        while (true) {
+            if (pos_ >= text_.size()) fail(t.position, "unterminated [name]");
+            char c = text_[pos_++];
+            if (c == ']') {
+                if (pos_ < text_.size() && text_[pos_] == ']') {
+                    t.text += ']';
+                    ++pos_;
+                    continue;
+                }
+                break;
+            }
+            t.text += c;
+        }
+        if (t.text.empty()) fail(t.position, "empty [name]");
+        return t;
+    }
+
+    Token symbol(Token& t) {
+        static constexpr const char* kTwoChar[] = {"!=", "<>", "<=", ">=", "||"};
+        t.kind = TokenKind::Symbol;
+        for (const char* op : kTwoChar) {
+            if (text_.compare(pos_, 2, op) == 0) {
+                t.text = op;
+                pos_ += 2;
+                return t;
+            }
+        }
+        char c = text_[pos_];
+        if (std::strchr("+-*/%=<>(),", c) == nullptr) {
+            fail(t.position, "unexpected character " + quote_for_message(text_.substr(pos_, 1)));
+        }
+        t.text.assign(1, c);
+        ++pos_;
+        return t;
+    }
+
+    std::string_view text_;
+    const std::string& path_;
+    size_t pos_ = 0;
+};
+
+// Binding powers, lowest first; a binary operator binds its right side one level tighter
+// (left associative).
+enum Power : int {
+    kOr = 1,
+    kAnd = 2,
+    kNot = 3,
+    kCompare = 4,
+    kConcat = 5,
+    kAdditive = 6,
+    kMultiplicative = 7,
+    kUnary = 8,
+};
+
+bool is_keyword(std::string_view w) {
+    static constexpr const char* kKeywords[] = {"and",  "or",   "not",   "in",   "is",
+                                                "null", "true", "false", "case", "when",
+                                                "then", "else", "end"};
+    for (const char* k : kKeywords) {
+        if (iequals(w, k)) return true;
+    }
+    return false;
+}
+
+class Parser {
+public:
+    Parser(std::string_view text, const std::string& path) : lexer_(text, path), path_(path) {
+        advance();
+    }
+
+    Ast run() {
+        ast_.nodes.reserve(16);
+        ast_.root = expression(0, 1);
+        if (current_.kind != TokenKind::End) fail_here("unexpected " + describe(current_));
+        return std::move(ast_);
+    }
+
+private:
+    void advance() { current_ = lexer_.next(); }
+
+    bool at_symbol(const char* s) const {
+        return current_.kind == TokenKind::Symbol && current_.text == s;
+    }
+    bool at_word(const char* w) const {
+        return current_.kind == TokenKind::Word && iequals(current_.text, w);
+    }
+
+    static std::string describe(const Token& t) {
+        switch (t.kind) {
+            case TokenKind::End:
+                return "end of formula";
+            case TokenKind::Number:
+                return "number " + t.text;
+            case TokenKind::String:
+                return "string " + quote_for_message(t.text);
+            case TokenKind::Word:
+            case TokenKind::Bracketed:
+                return quote_for_message(t.text);
+            case TokenKind::Symbol:
+                return "\"" + t.text + "\"";
+        }
+        return "token";
+    }
+
+    [[noreturn]] void fail_here(const std::string& what) const {
+        lexer_.fail(current_.position, what);
+    }
+
+    void expect_symbol(const char* s) {
+        if (!at_symbol(s))
+            fail_here(std::string("expected \"") + s + "\", got " + describe(current_));
+        advance();
+    }
+    void expect_word(const char* w) {
+        if (!at_word(w)) fail_here(std::string("expected ") + w + ", got " + describe(current_));
+        advance();
+    }
+
+    void check_depth(int depth) const {
+        if (depth > kMaxFormulaDepth) {
+            throw spec_error(
+                path_, "formula nested deeper than " + std::to_string(kMaxFormulaDepth) + " levels",
+                sqlstate::kProgramLimitExceeded);
+        }
+    }
+
+    uint32_t add(Node node) {
+        for (uint32_t k : node.kids) node.height = std::max(node.height, ast_.nodes[k].height + 1);
+        check_depth(static_cast<int>(node.height));
+        ast_.nodes.push_back(std::move(node));
+        return static_cast<uint32_t>(ast_.nodes.size() - 1);
+    }
+
+    uint32_t leaf(NodeKind kind, std::string text, uint32_t position) {
+        Node n;
+        n.kind = kind;
+        n.text = std::move(text);
+        n.position = position;
+        return add(std::move(n));
+    }
+
+    // Precedence climbing over binary and postfix operators.
+    uint32_t expression(int min_power, int depth) {
+        check_depth(depth);
+        uint32_t lhs = prefix(depth);
+        while (true) {
+            uint32_t position = current_.position;
+            if (at_word("or") && kOr >= min_power) {
+                advance();
+                lhs = binary("or", lhs, expression(kOr + 1, depth + 1), position);
+            } else if (at_word("and") && kAnd >= min_power) {
+                advance();
+                lhs = binary("and", lhs, expression(kAnd + 1, depth + 1), position);
+            } else if (kCompare >= min_power && is_comparison()) {
+                std::string op = current_.text == "<>" ? "!=" : current_.text;
+                advance();
+                lhs = binary(op, lhs, expression(kCompare + 1, depth + 1), position);
+            } else if (kCompare >= min_power && at_word("is")) {
+                lhs = is_null(lhs, position);
+            } else if (kCompare >= min_power && (at_word("in") || at_word("not"))) {
+                lhs = in_list(lhs, position, depth);
+            } else if (at_symbol("||") && kConcat >= min_power) {
+                advance();
+                lhs = binary("||", lhs, expression(kConcat + 1, depth + 1), position);
+            } else if ((at_symbol("+") || at_symbol("-")) && kAdditive >= min_power) {
+                std::string op = current_.text;
+                advance();
+                lhs = binary(op, lhs, expression(kAdditive + 1, depth + 1), position);
+            } else if ((at_symbol("*") || at_symbol("/") || at_symbol("%")) &&
+                       kMultiplicative >= min_power) {
+                std::string op = current_.text;
+                advance();
+                lhs = binary(op, lhs, expression(kMultiplicative + 1, depth + 1), position);
+            } else {
+                return lhs;
+            }
+        }
+    }
+
+    bool is_comparison() const {
+        if (current_.kind != TokenKind::Symbol) return false;
+        const std::string& s = current_.text;
+        return s == "=" || s == "!=" || s == "<>" || s == "<" || s == "<=" || s == ">" || s == ">=";
+    }
+
+    uint32_t binary(const std::string& op, uint32_t lhs, uint32_t rhs, uint32_t position) {
+        Node n;
+        n.kind = NodeKind::Binary;
+        n.text = op;
+        n.position = position;
+        n.kids = {lhs, rhs};
+        return add(std::move(n));
+    }
+
+    uint32_t is_null(uint32_t operand, uint32_t position) {
+        advance();  // is
+        Node n;
+        n.kind = NodeKind::IsNull;
+        n.position = position;
+        if (at_word("not")) {
+            n.negated = true;
+            advance();
+        }
+        expect_word("null");
+        n.kids = {operand};
+        return add(std::move(n));
+    }
+
+    uint32_t in_list(uint32_t lhs, uint32_t position, int depth) {
+        Node n;
+        n.kind = NodeKind::InList;
+        n.position = position;
+        if (at_word("not")) {
+            n.negated = true;
+            advance();
+        }
+        expect_word("in");
+        expect_symbol("(");
+        n.kids.push_back(lhs);
+        while (true) {
+            if (n.kids.size() > kMaxInListItems) {
+                throw spec_error(
+                    path_,
+                    "more than " + std::to_string(kMaxInListItems) + " items in an in (...) list",
+                    sqlstate::kProgramLimitExceeded);
+            }
+            n.kids.push_back(expression(0, depth + 1));
+            if (at_symbol(",")) {
+                advance();
+                continue;
+            }
+            expect_symbol(")");
+            break;
+        }
+        return add(std::move(n));
+    }
+
+    uint32_t prefix(int depth) {
+        const Token t = current_;
+        switch (t.kind) {
+            case TokenKind::End:
+                fail_here("unexpected end of formula");
+            case TokenKind::Number: {
+                advance();
+                NodeKind kind = t.has_exponent ? NodeKind::Real
+                                : t.has_dot    ? NodeKind::Decimal
+                                               : NodeKind::Integer;
+                return leaf(kind, t.text, t.position);
+            }
+            case TokenKind::String:
+                advance();
+                return leaf(NodeKind::String, t.text, t.position);
+            case TokenKind::Bracketed:
+                advance();
+                return leaf(NodeKind::Name, t.text, t.position);
+            case TokenKind::Word:
+                return word(depth);
+            case TokenKind::Symbol:
+                break;
+        }
+        if (at_symbol("(")) {
+            advance();
+            uint32_t inner = expression(0, depth + 1);
+            expect_symbol(")");
+            return inner;
+        }
+        if (at_symbol("-") || at_symbol("+")) {
+            advance();
+            return unary(t.text, expression(kUnary, depth + 1), t.position);
+        }
+        fail_here("unexpected " + describe(t));
+    }
+
+    uint32_t unary(const std::string& op, uint32_t operand, uint32_t position) {
+        Node n;
+        n.kind = NodeKind::Unary;
+        n.text = op;
+        n.position = position;
+        n.kids = {operand};
+        return add(std::move(n));
+    }
+
+    uint32_t word(int depth) {
+        const Token t = current_;
+        if (at_word("not")) {
+            advance();
+            return unary("not", expression(kNot, depth + 1), t.position);
+        }
+        if (at_word("null")) {
+            advance();
+            return leaf(NodeKind::Null, "null", t.position);
+        }
+        if (at_word("true") || at_word("false")) {
+            advance();
+            return leaf(NodeKind::Boolean, lowercase(t.text), t.position);
+        }
+        advance();
+        if (iequals(t.text, "case") && !at_symbol("(")) return case_when(t.position, depth);
+        if (at_symbol("(")) return call(t, depth);
+        if (is_keyword(t.text)) lexer_.fail(t.position, "unexpected keyword " + lowercase(t.text));
+        return leaf(NodeKind::Name, t.text, t.position);
+    }
+
+    uint32_t call(const Token& name, int depth) {
+        advance();  // (
+        Node n;
+        n.kind = NodeKind::Call;
+        n.text = lowercase(name.text);
+        n.position = name.position;
+        if (at_symbol("*")) {
+            advance();
+            n.star = true;
+            expect_symbol(")");
+            return add(std::move(n));
+        }
+        if (at_symbol(")")) {
+            advance();
+            return add(std::move(n));
+        }
+        while (true) {
+            n.kids.push_back(expression(0, depth + 1));
+            if (at_symbol(",")) {
+                advance();
+                continue;
+            }
+            expect_symbol(")");
+            break;
+        }
+        return add(std::move(n));
+    }
+
+    uint32_t case_when(uint32_t position, int depth) {
+        Node n;
+        n.kind = NodeKind::Case;
+        n.position = position;
+        if (!at_word("when")) fail_here("expected when, got " + describe(current_));
+        while (at_word("when")) {
+            advance();
+            n.kids.push_back(expression(0, depth + 1));
+            expect_word("then");
+            n.kids.push_back(expression(0, depth + 1));
+        }
+        if (at_word("else")) {
+            advance();
+            n.kids.push_back(expression(0, depth + 1));
+            n.has_else = true;
+        }
+        expect_word("end");
+        return add(std::move(n));
+    }
+
+    Lexer lexer_;
+    const std::string& path_;
+    Token current_;
+    Ast ast_;
+};
+
+void print_name(std::string& out, const std::string& name) {
+    if (is_plain_identifier(name)) {
+        out += name;
+        return;
+    }
+    out += '[';
+    for (char c : name) {
+        out += c;
+        if (c == ']') out += ']';
+    }
+    out += ']';
+}
+
+void print_node(std::string& out, const Ast& ast, uint32_t index) {
+    const Node& n = ast.at(index);
+    auto kid = [&](size_t i) { print_node(out, ast, n.kids[i]); };
+    switch (n.kind) {
+        case NodeKind::Integer:
+        case NodeKind::Decimal:
+        case NodeKind::Real:
+            out += lowercase(n.text);
+            return;
+        case NodeKind::Boolean:
+        case NodeKind::Null:
+            out += n.text;
+            return;
+        case NodeKind::String:
+            out += '\'';
+            for (char c : n.text) {
+                out += c;
+                if (c == '\'') out += '\'';
+            }
+            out += '\'';
+            return;
+        case NodeKind::Name:
+            print_name(out, n.text);
+            return;
+        case NodeKind::Unary:
+            out += '(';
+            out += n.text;
+            out += n.text == "not" ? " " : "";
+            kid(0);
+            out += ')';
+            return;
+        case NodeKind::Binary:
+            out += '(';
+            kid(0);
+            out += ' ';
+            out += n.text;
+            out += ' ';
+            kid(1);
+            out += ')';
+            return;
+        case NodeKind::IsNull:
+            out += '(';
+            kid(0);
+            out += n.negated ? " is not null)" : " is null)";
+            return;
+        case NodeKind::InList:
+            out += '(';
+            kid(0);
+            out += n.negated ? " not in (" : " in (";
+            for (size_t i = 1; i < n.kids.size(); ++i) {
+                if (i > 1) out += ", ";
+                kid(i);
+            }
+            out += "))";
+            return;
+        case NodeKind::Call:
+            out += n.text;
+            out += '(';
+            if (n.star) out += '*';
+            for (size_t i = 0; i < n.kids.size(); ++i) {
+                if (i > 0) out += ", ";
+                kid(i);
+            }
+            out += ')';
+            return;
+        case NodeKind::Case: {
+            out += "case";
+            size_t pairs = (n.kids.size() - (n.has_else ? 1 : 0)) / 2;
+            for (size_t i = 0; i < pairs; ++i) {
+                out += " when ";
+                kid(2 * i);
+                out += " then ";
+                kid(2 * i + 1);
+            }
+            if (n.has_else) {
+                out += " else ";
+                kid(n.kids.size() - 1);
+            }
+            out += " end";
+            return;
+        }
+    }
+}
+
+}  // namespace
+
+bool is_plain_identifier(std::string_view name) {
+    if (name.empty() || !is_ident_start(name[0]) || is_keyword(name)) return false;
+    for (char c : name) {
+        if (!is_ident_char(c)) return false;
+    }
+    return true;
+}
+
+Ast parse(std::string_view text, const std::string& json_path) {
+    if (text.size() > kMaxFormulaLength) {
+        throw spec_error(json_path,
+                         "formula longer than " + std::to_string(kMaxFormulaLength) + " bytes",
+                         sqlstate::kProgramLimitExceeded);
+    }
+    if (text.find('\0') != std::string_view::npos) {
+        throw spec_error(json_path, "formula contains a NUL byte");
+    }
+    return Parser(text, json_path).run();
+}
+
+std::string print(const Ast& ast, uint32_t node) {
+    std::string out;
+    out.reserve(64);
+    print_node(out, ast, node);
+    return out;
+}
+
+}  // namespace quarry::formula
