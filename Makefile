@@ -106,6 +106,10 @@ regress-prep:
 		echo "installcheck: $(QUARRY_ENV) not found; run scripts/servers.sh start first" >&2; \
 		exit 1; \
 	fi
+	@$(bindir)/pg_isready -q -h '$(call quarry_env,QUARRY_PG_HOST)' -p '$(call quarry_env,QUARRY_PG_PORT)' || { \
+		echo "installcheck: the primary of $(QUARRY_ENV) does not answer; run scripts/servers.sh start" >&2; \
+		exit 1; \
+	}
 	@mkdir -p $(REGRESS_OUT)
 
 # --- convenience targets -----------------------------------------------------------------------
