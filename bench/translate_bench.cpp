@@ -54,7 +54,7 @@ private:
 
 const char* kSmallSpec = R"({"source": "orders", "groupby": ["country"], "metrics": ["revenue"]})";
 
-const char* kTypicalSpec = R"({
+const char* kTypicalSpec = R"json({
   "source": "orders",
   "groupby": ["country", {"formula": "upper(product_category)", "as": "cat"}, "status"],
   "metrics": ["revenue", {"column": "customer_id", "agg": "count_distinct", "as": "buyers"},
@@ -70,7 +70,7 @@ const char* kTypicalSpec = R"({
   "order": [{"by": "revenue", "dir": "desc"}],
   "limit": 100,
   "options": {"now": "2026-11-01T00:00:00Z"}
-})";
+})json";
 
 std::string large_spec(int stored_formulas) {
     std::string metrics;

@@ -16,12 +16,12 @@ namespace quarry {
 // Hard limits that keep hostile input from exhausting the backend (errors are 54000).
 inline constexpr size_t kMaxFormulaLength = 64 * 1024;  // bytes
 inline constexpr int kMaxFormulaDepth = 200;            // nesting of parentheses/calls/operators
-inline constexpr size_t kMaxInListItems = 10000;  // IN / in-filter values
+inline constexpr size_t kMaxInListItems = 10000;        // IN / in-filter values
 
 struct FormulaContext {
     const SourceInfo* source = nullptr;
     std::shared_ptr<const TimeZone> zone;  // date parts, now(), today() are taken here
-    Instant now = 0;                        // options.now, else the transaction time
+    Instant now = 0;                       // options.now, else the transaction time
 };
 
 // What a name means where a spec uses one: a source column, a stored formula, or nothing.

@@ -7,28 +7,44 @@ namespace quarry {
 
 std::string_view type_name(Type t) {
     switch (t) {
-        case Type::Unknown: return "unknown";
-        case Type::Boolean: return "boolean";
-        case Type::Integer: return "integer";
-        case Type::Numeric: return "numeric";
-        case Type::Double: return "double";
-        case Type::Text: return "text";
-        case Type::Date: return "date";
-        case Type::Timestamp: return "timestamp";
-        case Type::TimestampTz: return "timestamptz";
+        case Type::Unknown:
+            return "unknown";
+        case Type::Boolean:
+            return "boolean";
+        case Type::Integer:
+            return "integer";
+        case Type::Numeric:
+            return "numeric";
+        case Type::Double:
+            return "double";
+        case Type::Text:
+            return "text";
+        case Type::Date:
+            return "date";
+        case Type::Timestamp:
+            return "timestamp";
+        case Type::TimestampTz:
+            return "timestamptz";
     }
     return "unknown";
 }
 
 std::string_view time_unit_name(TimeUnit u) {
     switch (u) {
-        case TimeUnit::Minute: return "minute";
-        case TimeUnit::Hour: return "hour";
-        case TimeUnit::Day: return "day";
-        case TimeUnit::Week: return "week";
-        case TimeUnit::Month: return "month";
-        case TimeUnit::Quarter: return "quarter";
-        case TimeUnit::Year: return "year";
+        case TimeUnit::Minute:
+            return "minute";
+        case TimeUnit::Hour:
+            return "hour";
+        case TimeUnit::Day:
+            return "day";
+        case TimeUnit::Week:
+            return "week";
+        case TimeUnit::Month:
+            return "month";
+        case TimeUnit::Quarter:
+            return "quarter";
+        case TimeUnit::Year:
+            return "year";
     }
     return "day";
 }
@@ -38,8 +54,8 @@ bool parse_time_unit(std::string_view text, TimeUnit& out) {
     lower.reserve(text.size());
     for (char c : text) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (lower.size() > 1 && lower.back() == 's') lower.pop_back();
-    static constexpr TimeUnit kUnits[] = {TimeUnit::Minute, TimeUnit::Hour,    TimeUnit::Day,
-                                          TimeUnit::Week,   TimeUnit::Month,   TimeUnit::Quarter,
+    static constexpr TimeUnit kUnits[] = {TimeUnit::Minute, TimeUnit::Hour,  TimeUnit::Day,
+                                          TimeUnit::Week,   TimeUnit::Month, TimeUnit::Quarter,
                                           TimeUnit::Year};
     for (TimeUnit u : kUnits) {
         if (lower == time_unit_name(u)) {
