@@ -21,8 +21,11 @@ using json = nlohmann::json;
 class Path {
 public:
     Path() = default;  // the spec itself
-    Path key(std::string_view k) const { return Path(this, k, kNoIndex); }
-    Path index(size_t i) const { return Path(this, {}, i); }
+    // A child points to its parent: children of temporaries would dangle.
+    Path key(std::string_view k) const& { return Path(this, k, kNoIndex); }
+    Path index(size_t i) const& { return Path(this, {}, i); }
+    Path key(std::string_view k) const&& = delete;
+    Path index(size_t i) const&& = delete;
     std::string str() const;
     size_t depth() const { return depth_; }
 

@@ -160,9 +160,10 @@ void SpecCompiler::compile(const json& spec) {
 }
 
 void SpecCompiler::compile_source(const json& spec) {
-    const Path path = Path().key("source");
+    const Path root;
+    const Path path = root.key("source");
     const json* source = find(spec, "source");
-    if (source == nullptr) fail(Path(), "missing \"source\" (a source, table or view name)");
+    if (source == nullptr) fail(root, "missing \"source\" (a source, table or view name)");
     const std::string& name = expect_string(*source, path);
     if (name.empty()) fail(path, "a source name cannot be empty");
     if (ctx_.catalog == nullptr) {
@@ -175,7 +176,8 @@ void SpecCompiler::compile_source(const json& spec) {
 }
 
 void SpecCompiler::compile_options(const json* options) {
-    const Path path = Path().key("options");
+    const Path root;
+    const Path path = root.key("options");
     json resolved = json::object();
     out_.now = ctx_.transaction_now;
     if (options != nullptr) {

@@ -54,7 +54,9 @@ void SpecCompiler::compile_zone(const json* time) {
         out_.zone = TimeZone::load("UTC");
         return;
     }
-    const Path path = Path().key("time").key("timezone");
+    const Path root;
+    const Path time_path = root.key("time");
+    const Path path = time_path.key("timezone");
     const std::string& name = expect_string(*zone, path);
     try {
         out_.zone = TimeZone::load(name);
