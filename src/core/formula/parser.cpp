@@ -21,8 +21,40 @@ enum class TokenKind : uint8_t {
     Symbol,     // operators and punctuation
 };
 
+// Keywords are recognized once, when lexed, so the parser compares small integers.
+enum class Keyword : uint8_t {
+    None,
+    And,
+    Or,
+    Not,
+    In,
+    Is,
+    Null,
+    True,
+    False,
+    Case,
+    When,
+    Then,
+    Else,
+    End
+};
+
+struct KeywordName {
+    const char* text;
+    Keyword keyword;
+};
+
+constexpr KeywordName kKeywords[] = {
+    {"and", Keyword::And},   {"or", Keyword::Or},       {"not", Keyword::Not},
+    {"in", Keyword::In},     {"is", Keyword::Is},       {"null", Keyword::Null},
+    {"true", Keyword::True}, {"false", Keyword::False}, {"case", Keyword::Case},
+    {"when", Keyword::When}, {"then", Keyword::Then},   {"else", Keyword::Else},
+    {"end", Keyword::End},
+};
+
 struct Token {
     TokenKind kind = TokenKind::End;
+    Keyword keyword = Keyword::None;
     std::string text;
     uint32_t position = 0;
     bool has_dot = false;
@@ -38,6 +70,14 @@ bool iequals(std::string_view a, std::string_view b) {
         }
     }
     return true;
+}
+
+Keyword keyword_of(std::string_view word) {
+    if (word.size() > 5) return Keyword::None;
+    for (const KeywordName& k : kKeywords) {
+        if (iequals(word, k.text)) return k.keyword;
+    }
+    return Keyword::None;
 }
 
 std::string lowercase(std::string_view s) {
@@ -71,6 +111,7 @@ public:
             while (pos_ < text_.size() && is_ident_char(text_[pos_])) ++pos_;
             t.kind = TokenKind::Word;
             t.text.assign(text_.substr(start, pos_ - start));
+            t.keyword = keyword_of(t.text);
             return t;
         }
         return symbol(t);
@@ -196,15 +237,7 @@ enum Power : int {
     kUnary = 8,
 };
 
-bool is_keyword(std::string_view w) {
-    static constexpr const char* kKeywords[] = {"and",  "or",   "not",   "in",   "is",
-                                                "null", "true", "false", "case", "when",
-                                                "then", "else", "end"};
-    for (const char* k : kKeywords) {
-        if (iequals(w, k)) return true;
-    }
-    return false;
-}
+bool is_keyword(std::string_view w) { return keyword_of(w) != Keyword::None; }
 
 class Parser {
 public:
@@ -225,9 +258,7 @@ private:
     bool at_symbol(const char* s) const {
         return current_.kind == TokenKind::Symbol && current_.text == s;
     }
-    bool at_word(const char* w) const {
-        return current_.kind == TokenKind::Word && iequals(current_.text, w);
-    }
+    bool at(Keyword k) const { return current_.keyword == k; }
 
     static std::string describe(const Token& t) {
         switch (t.kind) {
@@ -255,8 +286,8 @@ private:
             fail_here(std::string("expected \"") + s + "\", got " + describe(current_));
         advance();
     }
-    void expect_word(const char* w) {
-        if (!at_word(w)) fail_here(std::string("expected ") + w + ", got " + describe(current_));
+    void expect(Keyword k, const char* word) {
+        if (!at(k)) fail_here(std::string("expected ") + word + ", got " + describe(current_));
         advance();
     }
 
@@ -289,19 +320,19 @@ private:
         uint32_t lhs = prefix(depth);
         while (true) {
             uint32_t position = current_.position;
-            if (at_word("or") && kOr >= min_power) {
+            if (at(Keyword::Or) && kOr >= min_power) {
                 advance();
                 lhs = binary("or", lhs, expression(kOr + 1, depth + 1), position);
-            } else if (at_word("and") && kAnd >= min_power) {
+            } else if (at(Keyword::And) && kAnd >= min_power) {
                 advance();
                 lhs = binary("and", lhs, expression(kAnd + 1, depth + 1), position);
             } else if (kCompare >= min_power && is_comparison()) {
                 std::string op = current_.text == "<>" ? "!=" : current_.text;
                 advance();
                 lhs = binary(op, lhs, expression(kCompare + 1, depth + 1), position);
-            } else if (kCompare >= min_power && at_word("is")) {
+            } else if (kCompare >= min_power && at(Keyword::Is)) {
                 lhs = is_null(lhs, position);
-            } else if (kCompare >= min_power && (at_word("in") || at_word("not"))) {
+            } else if (kCompare >= min_power && (at(Keyword::In) || at(Keyword::Not))) {
                 lhs = in_list(lhs, position, depth);
             } else if (at_symbol("||") && kConcat >= min_power) {
                 advance();
@@ -341,11 +372,11 @@ private:
         Node n;
         n.kind = NodeKind::IsNull;
         n.position = position;
-        if (at_word("not")) {
+        if (at(Keyword::Not)) {
             n.negated = true;
             advance();
         }
-        expect_word("null");
+        expect(Keyword::Null, "null");
         n.kids = {operand};
         return add(std::move(n));
     }
@@ -354,11 +385,11 @@ private:
         Node n;
         n.kind = NodeKind::InList;
         n.position = position;
-        if (at_word("not")) {
+        if (at(Keyword::Not)) {
             n.negated = true;
             advance();
         }
-        expect_word("in");
+        expect(Keyword::In, "in");
         expect_symbol("(");
         n.kids.push_back(lhs);
         while (true) {
@@ -426,20 +457,20 @@ private:
 
     uint32_t word(int depth) {
         const Token t = current_;
-        if (at_word("not")) {
+        if (at(Keyword::Not)) {
             advance();
             return unary("not", expression(kNot, depth + 1), t.position);
         }
-        if (at_word("null")) {
+        if (at(Keyword::Null)) {
             advance();
             return leaf(NodeKind::Null, "null", t.position);
         }
-        if (at_word("true") || at_word("false")) {
+        if (at(Keyword::True) || at(Keyword::False)) {
             advance();
             return leaf(NodeKind::Boolean, lowercase(t.text), t.position);
         }
         advance();
-        if (iequals(t.text, "case") && !at_symbol("(")) return case_when(t.position, depth);
+        if (t.keyword == Keyword::Case && !at_symbol("(")) return case_when(t.position, depth);
         if (at_symbol("(")) return call(t, depth);
         if (is_keyword(t.text)) lexer_.fail(t.position, "unexpected keyword " + lowercase(t.text));
         return leaf(NodeKind::Name, t.text, t.position);
@@ -477,19 +508,19 @@ private:
         Node n;
         n.kind = NodeKind::Case;
         n.position = position;
-        if (!at_word("when")) fail_here("expected when, got " + describe(current_));
-        while (at_word("when")) {
+        if (!at(Keyword::When)) fail_here("expected when, got " + describe(current_));
+        while (at(Keyword::When)) {
             advance();
             n.kids.push_back(expression(0, depth + 1));
-            expect_word("then");
+            expect(Keyword::Then, "then");
             n.kids.push_back(expression(0, depth + 1));
         }
-        if (at_word("else")) {
+        if (at(Keyword::Else)) {
             advance();
             n.kids.push_back(expression(0, depth + 1));
             n.has_else = true;
         }
-        expect_word("end");
+        expect(Keyword::End, "end");
         return add(std::move(n));
     }
 
