@@ -22,7 +22,7 @@ using formula::NodeKind;
 
 // Bounds the model trees built through chains of stored formulas (each formula alone is bounded
 // by the parser), so that renderers can recurse over any tree the compiler accepts.
-constexpr int kMaxExprHeight = 1000;
+constexpr int kMaxExprHeight = 256;
 
 bool iequals(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
@@ -158,6 +158,17 @@ private:
 
     ExprPtr resolve(const Ast& ast, uint32_t index) {
         const Node& n = ast.at(index);
+        // Chains of stored formulas nest parse trees into each other: bound the recursion here,
+        // before the stack is spent, not only the height of what it builds.
+        if (depth_ >= kMaxExprHeight) {
+            fail(n, "expression nested deeper than " + std::to_string(kMaxExprHeight) + " levels",
+                 sqlstate::kProgramLimitExceeded);
+        }
+        ++depth_;
+        struct Leave {
+            int& depth;
+            ~Leave() { --depth; }
+        } leave{depth_};
         ExprPtr e = resolve_node(ast, n);
         if (e->height > kMaxExprHeight) {
             fail(n, "expression nested deeper than " + std::to_string(kMaxExprHeight) + " levels",
@@ -479,6 +490,7 @@ private:
     bool zone_is_utc_ = true;
     std::vector<std::string> stack_;
     std::unordered_map<std::string, ExprPtr> memo_;
+    int depth_ = 0;
 };
 
 struct FunctionEntry {

@@ -1,7 +1,7 @@
 // The canonical form of a resolved spec and its hash: the identity of a result for caching and
 // for running identical specs once. Equal specs written differently canonicalize equal.
 #include <algorithm>
-#include <unordered_set>
+#include <charconv>
 
 #include "spec/compiler.hpp"
 
@@ -14,15 +14,19 @@ bool is_identifier_start(char c) {
 }
 bool is_identifier_char(char c) { return is_identifier_start(c) || (c >= '0' && c <= '9'); }
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-    return out;
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+        if (lower(a[i]) != lower(b[i])) return false;
+    }
+    return true;
 }
 
 // Scans a formula's names (bare identifiers and [bracketed names], outside string literals).
-// Reports a call of now() or today(), and collects the other names, lower-cased.
-bool scan_formula(std::string_view text, std::vector<std::string>& names) {
+// Reports a call of now() or today(), and collects the other names.
+bool scan_formula(std::string_view text, std::vector<std::string_view>& names) {
     size_t i = 0;
     while (i < text.size()) {
         const char c = text[i];
@@ -41,17 +45,20 @@ bool scan_formula(std::string_view text, std::vector<std::string>& names) {
         } else if (c == '[') {
             const size_t close = text.find(']', i);
             const size_t end = close == std::string_view::npos ? text.size() : close;
-            names.push_back(lower(text.substr(i + 1, end - i - 1)));
+            names.push_back(text.substr(i + 1, end - i - 1));
             i = end + 1;
         } else if (is_identifier_start(c)) {
             const size_t start = i;
             while (i < text.size() && is_identifier_char(text[i])) ++i;
-            std::string name = lower(text.substr(start, i - start));
+            const std::string_view name = text.substr(start, i - start);
             size_t j = i;
             while (j < text.size() && (text[j] == ' ' || text[j] == '\t' || text[j] == '\n')) ++j;
             const bool call = j < text.size() && text[j] == '(';
-            if (call && (name == "now" || name == "today")) return true;
-            if (!call) names.push_back(std::move(name));
+            if (!call) {
+                names.push_back(name);
+            } else if (equals_ignoring_case(name, "now") || equals_ignoring_case(name, "today")) {
+                return true;
+            }
         } else {
             ++i;
         }
@@ -59,60 +66,143 @@ bool scan_formula(std::string_view text, std::vector<std::string>& names) {
     return false;
 }
 
-void append_entry(std::string& out, std::string_view key, const std::string& value) {
-    out += out.size() > 1 ? "," : "";
-    out += json(key).dump();
+// Compact JSON with object keys in the order nlohmann keeps them (sorted). Written by hand:
+// the library's serializer validates UTF-8 byte by byte, which the canonical form does not
+// need (the text came from JSON).
+void write_json(std::string& out, const json& v);
+
+void write_string(std::string& out, std::string_view s) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out += '"';
+    for (char c : s) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            out += "\\u00";
+            out += kHex[(c >> 4) & 0xf];
+            out += kHex[c & 0xf];
+        } else {
+            out += c;
+        }
+    }
+    out += '"';
+}
+
+template <typename T>
+void write_number(std::string& out, T v) {
+    char buf[32];
+    const auto res = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, res.ptr);
+}
+
+void write_json(std::string& out, const json& v) {
+    switch (v.type()) {
+        case json::value_t::object: {
+            out += '{';
+            bool first = true;
+            for (auto it = v.begin(); it != v.end(); ++it) {
+                if (!first) out += ',';
+                first = false;
+                write_string(out, it.key());
+                out += ':';
+                write_json(out, it.value());
+            }
+            out += '}';
+            return;
+        }
+        case json::value_t::array: {
+            out += '[';
+            for (size_t i = 0; i < v.size(); ++i) {
+                if (i > 0) out += ',';
+                write_json(out, v[i]);
+            }
+            out += ']';
+            return;
+        }
+        case json::value_t::string:
+            write_string(out, v.get_ref<const std::string&>());
+            return;
+        case json::value_t::boolean:
+            out += v.get<bool>() ? "true" : "false";
+            return;
+        case json::value_t::number_integer:
+            write_number(out, v.get<int64_t>());
+            return;
+        case json::value_t::number_unsigned:
+            write_number(out, v.get<uint64_t>());
+            return;
+        case json::value_t::number_float:
+            write_number(out, v.get<double>());
+            return;
+        case json::value_t::null:
+        case json::value_t::binary:
+        case json::value_t::discarded:
+            out += "null";
+            return;
+    }
+}
+
+void write_key(std::string& out, std::string_view key) {
+    if (out.size() > 1) out += ',';
+    write_string(out, key);
     out += ':';
-    out += value;
 }
 
 // The time block without the range's original text: a relative range and the same explicit
 // bounds mean the same.
-std::string canonical_time(const json& time) {
-    std::string out = "{";
+void write_time(std::string& out, const json& time) {
+    out += '{';
+    bool first = true;
     for (auto it = time.begin(); it != time.end(); ++it) {
+        if (!first) out += ',';
+        first = false;
+        write_string(out, it.key());
+        out += ':';
         if (it.key() == "range") {
-            const json& r = it.value();
-            append_entry(out, "range",
-                         "{\"from\":" + r.at("from").dump() + ",\"to\":" + r.at("to").dump() + "}");
+            out += "{\"from\":";
+            write_json(out, it.value().at("from"));
+            out += ",\"to\":";
+            write_json(out, it.value().at("to"));
+            out += '}';
         } else {
-            append_entry(out, it.key(), it.value().dump());
+            write_json(out, it.value());
         }
     }
-    return out + "}";
+    out += '}';
 }
 
 // AND-ed filters in a canonical order.
-std::string canonical_filters(const json& filters) {
-    std::vector<std::string> items;
-    items.reserve(filters.size());
-    for (const json& f : filters) items.push_back(f.dump());
+void write_filters(std::string& out, const json& filters) {
+    std::vector<std::string> items(filters.size());
+    for (size_t i = 0; i < filters.size(); ++i) write_json(items[i], filters[i]);
     std::sort(items.begin(), items.end());
-    std::string out = "[";
-    for (const std::string& item : items) {
-        if (out.size() > 1) out += ',';
-        out += item;
+    out += '[';
+    for (size_t i = 0; i < items.size(); ++i) {
+        if (i > 0) out += ',';
+        out += items[i];
     }
-    return out + "]";
+    out += ']';
 }
 
 }  // namespace
 
 bool uses_now(const std::vector<std::string_view>& formulas,
               const std::vector<std::string_view>& names, const SourceInfo& source) {
-    std::vector<std::string> pending;
-    for (std::string_view n : names) pending.push_back(lower(n));
+    std::vector<std::string_view> pending(names);
     for (std::string_view f : formulas) {
         if (scan_formula(f, pending)) return true;
     }
     // Follow the stored formulas the spec reaches, each once.
-    std::unordered_set<std::string> seen;
+    std::vector<const std::string*> seen;
     while (!pending.empty()) {
-        std::string name = std::move(pending.back());
+        const std::string_view name = pending.back();
         pending.pop_back();
-        if (!seen.insert(name).second) continue;
         for (const auto& [stored_name, text] : source.formulas) {
-            if (lower(stored_name) == name && scan_formula(text, pending)) return true;
+            if (!equals_ignoring_case(stored_name, name)) continue;
+            if (std::find(seen.begin(), seen.end(), &text) != seen.end()) continue;
+            seen.push_back(&text);
+            if (scan_formula(text, pending)) return true;
         }
     }
     return false;
@@ -120,9 +210,11 @@ bool uses_now(const std::vector<std::string_view>& formulas,
 
 std::string canonical_text(const json& resolved, const Instant* now) {
     std::string out = "{";
+    out.reserve(1024);
     bool now_written = now == nullptr;
     auto write_now = [&] {
-        append_entry(out, "now", json(format_instant(*now)).dump());
+        write_key(out, "now");
+        write_string(out, format_instant(*now));
         now_written = true;
     };
     for (auto it = resolved.begin(); it != resolved.end(); ++it) {
@@ -131,16 +223,18 @@ std::string canonical_text(const json& resolved, const Instant* now) {
         // Options say how to serve a result, not what it is (now is written above when the
         // result depends on it).
         if (key == "options") continue;
+        write_key(out, key);
         if (key == "filters") {
-            append_entry(out, key, canonical_filters(it.value()));
+            write_filters(out, it.value());
         } else if (key == "time") {
-            append_entry(out, key, canonical_time(it.value()));
+            write_time(out, it.value());
         } else {
-            append_entry(out, key, it.value().dump());
+            write_json(out, it.value());
         }
     }
     if (!now_written) write_now();
-    return out + "}";
+    out += '}';
+    return out;
 }
 
 std::string fnv1a_hex(std::string_view text) {

@@ -23,6 +23,7 @@ void Path::append(std::string& out) const {
 
 std::string Path::str() const {
     std::string out;
+    out.reserve(48);
     append(out);
     return out;
 }

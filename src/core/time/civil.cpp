@@ -1,6 +1,6 @@
 // Proleptic Gregorian calendar arithmetic (days counted from 1970-01-01, eras of 400 years so
 // every division is exact), and the strict ISO-8601 subset specs may write.
-#include <cstdio>
+#include <string>
 
 #include "time/civil_internal.hpp"
 #include "time/time.hpp"
@@ -178,9 +178,15 @@ int iso_weekday(int year, int month, int day) {
 }
 
 std::string format_date(const CivilTime& t) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%04d-", t.year);
-    std::string out = buf;
+    std::string out;
+    out.reserve(27);
+    if (t.year >= 0 && t.year <= 9999) {
+        append_two(out, t.year / 100);
+        append_two(out, t.year % 100);
+    } else {
+        out += std::to_string(t.year);  // outside what parse_civil reads back; shown as is
+    }
+    out += '-';
     append_two(out, t.month);
     out += '-';
     append_two(out, t.day);
@@ -196,16 +202,17 @@ std::string format_timestamp(const CivilTime& t) {
     out += ':';
     append_two(out, t.second);
     if (t.micros != 0) {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, ".%06d", t.micros);
-        out += buf;
+        out += '.';
+        append_two(out, t.micros / 10000);
+        append_two(out, t.micros / 100 % 100);
+        append_two(out, t.micros % 100);
     }
     return out;
 }
 
 std::string format_instant(Instant t) {
     std::string out = format_timestamp(civil_from_micros(t));
-    out[10] = 'T';
+    out[out.find(' ')] = 'T';
     out += 'Z';
     return out;
 }
