@@ -147,6 +147,7 @@ SELECT 106 AS n, 'formula nested 10,000 calls deep' AS label,
 SELECT 107 AS n, 'formula with 10,000 unary minus signs' AS label,
        pg_temp.check_spec(jsonb_build_object('source', 'bi_orders', 'metrics', jsonb_build_array(jsonb_build_object('formula', 'sum(' || repeat('- ', 10000) || 'revenue)', 'as', 'x')))::text);
 SELECT 108 AS n, 'or-filters nested 100 deep' AS label, pg_temp.check_spec(pg_temp.nested_or(100));
+-- PostgreSQL's own JSON parser refuses this depth (54001) before quarry sees the spec.
 SELECT 109 AS n, 'or-filters nested 10,000 deep' AS label, pg_temp.check_spec(pg_temp.nested_or(10000));
 SELECT 110 AS n, 'JSON arrays nested 10,000 deep as a value' AS label,
        pg_temp.check_spec('{"source":"bi_orders","metrics":["revenue"],"filters":[{"column":"country","op":"=","value":'
@@ -158,7 +159,7 @@ SELECT 112 AS n, 'in-filter with 10,000 values is fine' AS label,
 SELECT 113 AS n, 'formula in-list with 100,000 values' AS label,
        pg_temp.check_spec(jsonb_build_object('source', 'bi_orders', 'metrics', jsonb_build_array(jsonb_build_object('formula', 'count_if(quantity in (' || (SELECT string_agg(g::text, ',') FROM generate_series(1, 100000) g) || '))', 'as', 'x')))::text);
 SELECT 114 AS n, '1,001 metrics' AS label,
-       pg_temp.check_spec(jsonb_build_object('source', 'bi_orders', 'metrics', (SELECT jsonb_agg('revenue') FROM generate_series(1, 1001)))::text);
+       pg_temp.check_spec(jsonb_build_object('source', 'bi_orders', 'metrics', (SELECT jsonb_agg('revenue'::text) FROM generate_series(1, 1001)))::text);
 
 \pset format aligned
 \pset tuples_only off

@@ -29,7 +29,7 @@ SELECT pg_temp.translate_error('{"source": "no_such_schema.te_orders", "metrics"
 SELECT pg_temp.translate_error('{"source": "te_orders", "groupby": ["country", "region"], "metrics": ["revenue"]}');
 SELECT pg_temp.translate_error('{"source": "te_orders", "metrics": [{"formula": "sum(revenue - costs)", "as": "margin"}]}');
 SELECT pg_temp.translate_error('{"source": "te_orders", "metrics": ["revenue"], "filters": [{"column": "state", "op": "=", "value": "x"}]}');
--- Names are case-sensitive, as PostgreSQL's quoted names are.
+-- A name that matches no column exactly matches one case-insensitively when that is unambiguous.
 SELECT pg_temp.translate_error('{"source": "te_orders", "groupby": ["Country"], "metrics": ["revenue"]}');
 -- Columns of types quarry does not compute with.
 SELECT pg_temp.translate_error('{"source": "te_orders", "groupby": ["payload"], "metrics": ["revenue"]}');

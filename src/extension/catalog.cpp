@@ -32,7 +32,7 @@ OpenedRelation open_relation(Oid relation) {
         Relation rel = relation_open(relation, NoLock);
         o.exists = true;
         o.relkind = rel->rd_rel->relkind;
-        o.desc = CreateTupleDescCopy(RelationGetDescr(rel));
+        o.desc = CreateTupleDescCopyConstr(RelationGetDescr(rel));  // keeps attnotnull
         o.schema = get_namespace_name(RelationGetNamespace(rel));
         o.name = pstrdup(RelationGetRelationName(rel));
         o.qualified = quote_qualified_identifier(o.schema, o.name);
