@@ -82,12 +82,15 @@ std::string large_spec(int stored_formulas) {
               "options": {"now": "2026-11-01T00:00:00Z"}})";
 }
 
+// What quarry.translate does: compile (no cache key) and render. `with_cache_key` adds what
+// quarry.run and quarry.explain also compute: the canonical form and its hash.
 void translate_loop(benchmark::State& state, const std::string& spec_text, int stored_formulas,
-                    const char* dialect_name) {
+                    const char* dialect_name, bool with_cache_key = false) {
     BenchCatalog catalog(stored_formulas);
     quarry::CompileContext ctx;
     ctx.catalog = &catalog;
     ctx.transaction_now = kNow;
+    ctx.want_cache_key = with_cache_key;
     const nlohmann::json spec = quarry::parse_spec_text(spec_text);
     const quarry::Dialect& dialect = quarry::dialect_by_name(dialect_name);
     for (auto _ : state) {
@@ -105,6 +108,9 @@ void BM_TranslateTypical(benchmark::State& state, const char* dialect) {
 }
 void BM_TranslateLarge20Formulas(benchmark::State& state, const char* dialect) {
     translate_loop(state, large_spec(20), 20, dialect);
+}
+void BM_TypicalWithCacheKey(benchmark::State& state, const char* dialect) {
+    translate_loop(state, kTypicalSpec, 0, dialect, true);
 }
 
 void BM_ParseSpecText(benchmark::State& state) {
@@ -126,4 +132,5 @@ BENCHMARK_CAPTURE(BM_TranslateTypical, redshift, "redshift");
 BENCHMARK_CAPTURE(BM_TranslateLarge20Formulas, postgres, "postgres");
 BENCHMARK_CAPTURE(BM_TranslateLarge20Formulas, mysql, "mysql");
 BENCHMARK_CAPTURE(BM_TranslateLarge20Formulas, redshift, "redshift");
+BENCHMARK_CAPTURE(BM_TypicalWithCacheKey, postgres, "postgres");
 BENCHMARK(BM_ParseSpecText);

@@ -32,8 +32,9 @@ NameKind classify_name(const SourceInfo& source, std::string_view name);
 // Errors: 42601 syntax, 42703 unknown column, 42883 unknown function or wrong arity,
 // 42804 type mismatch, 42803 nested aggregates / a bare column in a measure that aggregates
 // elsewhere, 42P19 cycle through stored formulas, 54000 limits.
+// When `normalized` is given, it receives normalize_formula(text) from the same parse.
 ExprPtr compile_formula(std::string_view text, const FormulaContext& ctx,
-                        const std::string& json_path);
+                        const std::string& json_path, std::string* normalized = nullptr);
 
 // The expression a stored formula or a column stands for, by name (used for plain names in
 // groupby/metrics/order): a column is wrapped as formulas see it (instants to wall-clock).

@@ -96,8 +96,9 @@ public:
         zone_is_utc_ = !ctx.zone || ctx.zone->is_utc();
     }
 
-    ExprPtr compile_text(std::string_view text) {
+    ExprPtr compile_text(std::string_view text, std::string* normalized) {
         Ast ast = formula::parse(text, current_path());
+        if (normalized != nullptr) *normalized = formula::print(ast, ast.root);
         ExprPtr e = resolve(ast, ast.root);
         check_bare_columns(*e);
         return e;
@@ -725,8 +726,8 @@ NameKind classify_name(const SourceInfo& source, std::string_view name) {
 }
 
 ExprPtr compile_formula(std::string_view text, const FormulaContext& ctx,
-                        const std::string& json_path) {
-    return Resolver(ctx, json_path).compile_text(text);
+                        const std::string& json_path, std::string* normalized) {
+    return Resolver(ctx, json_path).compile_text(text, normalized);
 }
 
 ExprPtr compile_name(std::string_view name, const FormulaContext& ctx,

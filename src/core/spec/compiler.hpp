@@ -48,9 +48,9 @@ private:
     void default_order();
     void compile_limits(const json& spec);
     void add_output(std::string name, ExprPtr expr, bool group_key, const Path& path);
-    ExprPtr formula(const std::string& text, const Path& path);
+    // Compiles a formula; `normalized` receives its normalized text (for `resolved`).
+    ExprPtr formula(const std::string& text, const Path& path, std::string* normalized);
     ExprPtr name_expr(const std::string& name, const Path& path);
-    std::string normalized(const std::string& text, const Path& path);
 
     // time_block.cpp
     void compile_zone(const json* time);

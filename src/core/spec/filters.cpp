@@ -357,7 +357,8 @@ ExprPtr SpecCompiler::filter(const json& f, const Path& path, json& resolved, in
         check_keys(f, path, {"formula"});
         const Path formula_path = path.key("formula");
         const std::string& source_text = expect_string(*text, formula_path);
-        ExprPtr e = formula(source_text, formula_path);
+        std::string normalized;
+        ExprPtr e = formula(source_text, formula_path, &normalized);
         if (e->type != Type::Boolean) {
             fail(formula_path,
                  "a filter formula must be boolean, not " + std::string(type_name(e->type)),
@@ -373,7 +374,7 @@ ExprPtr SpecCompiler::filter(const json& f, const Path& path, json& resolved, in
                  "a filter formula cannot aggregate; conditions on aggregates go in \"having\"",
                  sqlstate::kGroupingError);
         }
-        resolved["formula"] = normalized(source_text, formula_path);
+        resolved["formula"] = std::move(normalized);
         return e;
     }
     const json* name = find(f, subject);

@@ -227,18 +227,14 @@ void SpecCompiler::compile_options(const json* options) {
     out_.resolved["options"] = std::move(resolved);
 }
 
-ExprPtr SpecCompiler::formula(const std::string& text, const Path& path) {
+ExprPtr SpecCompiler::formula(const std::string& text, const Path& path, std::string* normalized) {
     formulas_used_.push_back(text);
-    return compile_formula(text, fctx_, path.str());
+    return compile_formula(text, fctx_, path.str(), normalized);
 }
 
 ExprPtr SpecCompiler::name_expr(const std::string& name, const Path& path) {
     names_used_.push_back(name);
     return compile_name(name, fctx_, path.str());
-}
-
-std::string SpecCompiler::normalized(const std::string& text, const Path& path) {
-    return normalize_formula(text, path.str());
 }
 
 void SpecCompiler::add_output(std::string name, ExprPtr expr, bool group_key, const Path& path) {
@@ -279,12 +275,13 @@ void SpecCompiler::compile_groupby(const json& list, const Path& path) {
         const Path formula_path = item_path.key("formula");
         const std::string& source_text = expect_string(*text, formula_path);
         const std::string& name = expect_output_name(*as, item_path.key("as"));
-        ExprPtr key = formula(source_text, formula_path);
+        std::string normalized;
+        ExprPtr key = formula(source_text, formula_path, &normalized);
         if (key->contains_aggregate) {
             fail(formula_path, "a group key cannot aggregate", sqlstate::kGroupingError);
         }
         add_output(name, std::move(key), true, item_path.key("as"));
-        resolved.push_back({{"formula", normalized(source_text, formula_path)}, {"as", name}});
+        resolved.push_back({{"formula", std::move(normalized)}, {"as", name}});
     }
     out_.resolved["groupby"] = std::move(resolved);
 }
@@ -360,14 +357,15 @@ void SpecCompiler::compile_metrics(const json& list, const Path& path) {
             const json* as = find(item, "as");
             if (as == nullptr) fail(item_path, "a formula metric needs \"as\"");
             const std::string& name = expect_output_name(*as, item_path.key("as"));
-            ExprPtr m = formula(source_text, formula_path);
+            std::string normalized;
+            ExprPtr m = formula(source_text, formula_path, &normalized);
             if (!m->contains_aggregate) {
                 fail(formula_path,
                      "a metric must aggregate (sum, avg, count...); this formula does not",
                      sqlstate::kGroupingError);
             }
             add_output(name, std::move(m), false, item_path.key("as"));
-            resolved.push_back({{"formula", normalized(source_text, formula_path)}, {"as", name}});
+            resolved.push_back({{"formula", std::move(normalized)}, {"as", name}});
             continue;
         }
         check_keys(item, item_path, {"column", "agg", "as"});
