@@ -1,11 +1,35 @@
 #include "spi.hpp"
 
 #include <exception>
+#include <string>
+#include <unordered_map>
 
 #include "common/error.hpp"
 #include "guard.hpp"
 
 namespace quarry::pg {
+
+namespace {
+
+// The catalog statements are few and fixed: each is planned once per backend and kept. The plan
+// cache revalidates a kept plan when what it depends on changes (e.g. the extension is
+// recreated), so a kept plan never runs against a dropped table.
+SPIPlanPtr kept_plan(const char* sql, int nargs) {
+    static std::unordered_map<std::string, SPIPlanPtr> plans;
+    auto found = plans.find(sql);
+    if (found != plans.end()) return found->second;
+    std::vector<Oid> types(static_cast<size_t>(nargs), TEXTOID);
+    SPIPlanPtr plan = pg_call([&] { return SPI_prepare(sql, nargs, types.data()); });
+    if (plan == nullptr) {
+        throw Error(sqlstate::kInternalError,
+                    std::string("SPI_prepare failed: ") + SPI_result_code_string(SPI_result));
+    }
+    pg_call([&] { SPI_keepplan(plan); });
+    plans.emplace(sql, plan);
+    return plan;
+}
+
+}  // namespace
 
 SpiSession::SpiSession() : uncaught_at_start_(std::uncaught_exceptions()) {
     int rc = pg_call([] { return SPI_connect(); });
@@ -22,7 +46,7 @@ SpiSession::~SpiSession() {
 
 int SpiSession::run(const char* sql, const std::vector<SpiValue>& params, bool read_only) {
     const int count = static_cast<int>(params.size());
-    std::vector<Oid> types(params.size(), TEXTOID);
+    SPIPlanPtr plan = kept_plan(sql, count);
     std::vector<Datum> values(params.size(), Datum(0));
     std::vector<char> nulls(params.size(), ' ');
     for (size_t i = 0; i < params.size(); ++i) {
@@ -36,10 +60,8 @@ int SpiSession::run(const char* sql, const std::vector<SpiValue>& params, bool r
                 cstring_to_text_with_len(text.data(), static_cast<int>(text.size())));
         });
     }
-    int rc = pg_call([&] {
-        return SPI_execute_with_args(sql, count, types.data(), values.data(), nulls.data(),
-                                     read_only, 0);
-    });
+    int rc =
+        pg_call([&] { return SPI_execute_plan(plan, values.data(), nulls.data(), read_only, 0); });
     if (rc < 0) {
         throw Error(sqlstate::kInternalError,
                     std::string("SPI failed: ") + SPI_result_code_string(rc));
