@@ -90,7 +90,7 @@ void translate_loop(benchmark::State& state, const std::string& spec_text, int s
     quarry::CompileContext ctx;
     ctx.catalog = &catalog;
     ctx.transaction_now = kNow;
-    ctx.want_cache_key = with_cache_key;
+    ctx.describe = with_cache_key;
     const nlohmann::json spec = quarry::parse_spec_text(spec_text);
     const quarry::Dialect& dialect = quarry::dialect_by_name(dialect_name);
     for (auto _ : state) {

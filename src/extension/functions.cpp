@@ -16,13 +16,13 @@ namespace quarry::pg {
 
 namespace {
 
-CompiledSpec compile_argument(FunctionCallInfo fcinfo, int n, bool want_cache_key = true) {
+CompiledSpec compile_argument(FunctionCallInfo fcinfo, int n, bool describe = true) {
     nlohmann::json spec = jsonb_argument(fcinfo, n);
     PgCatalog catalog;
     CompileContext context;
     context.catalog = &catalog;
     context.transaction_now = transaction_now();
-    context.want_cache_key = want_cache_key;
+    context.describe = describe;
     // A reference to the catalog's list, which compile_spec fills when it finds the source.
     return with_unsupported_columns(catalog.unsupported_columns(),
                                     [&] { return compile_spec(spec, context); });
@@ -49,7 +49,7 @@ using namespace quarry::pg;
 
 QUARRY_PG_FUNCTION(quarry_translate) {
     if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-    CompiledSpec compiled = compile_argument(fcinfo, 0, /*want_cache_key=*/false);
+    CompiledSpec compiled = compile_argument(fcinfo, 0, /*describe=*/false);
     std::string dialect = PG_ARGISNULL(1) ? compiled.source.dialect : text_argument(fcinfo, 1);
     return text_datum(dialect_by_name(dialect).render_query(compiled.query));
 }

@@ -541,5 +541,33 @@ TEST(SpecCompile, DefaultTimeBlockInTheResolvedSpec) {
     EXPECT_EQ(c.resolved["order"].dump(), "[]");
 }
 
+TEST(SpecCompile, WithoutDescriptionTheQueryIsTheSame) {
+    const char* specs[] = {
+        R"json({"source": "orders", "groupby": ["country", {"formula": "upper(status)", "as": "s"}],
+            "metrics": ["revenue", "margin_pct", {"column": "customer_id", "agg": "count_distinct",
+            "as": "buyers"}], "filters": [{"column": "country", "op": "in", "values": ["FR", "DE"]},
+            {"or": [{"formula": "quantity > 2"}, {"column": "ordered_at", "op": ">=",
+            "value": "2026-01-01"}]}], "having": [{"metric": "revenue", "op": ">", "value": 10}],
+            "time": {"range": "last 7 days", "grain": "day", "timezone": "Europe/Paris"},
+            "order": ["-revenue"], "limit": 10, "offset": 5})json",
+        R"json({"source": "orders", "metrics": ["recent_revenue"], "filters": [{"column": "order_date",
+            "op": "between", "values": ["2026-01-01", "2026-02-01"]}]})json",
+    };
+    FakeCatalog catalog;
+    for (const char* text : specs) {
+        CompileContext ctx;
+        ctx.catalog = &catalog;
+        ctx.transaction_now = kTransactionNow;
+        const CompiledSpec described = compile_spec(parse_spec_text(text), ctx);
+        ctx.describe = false;
+        const CompiledSpec bare = compile_spec(parse_spec_text(text), ctx);
+        EXPECT_EQ(show(bare.query), show(described.query)) << text;
+        EXPECT_TRUE(bare.resolved.is_null() || bare.resolved.empty()) << bare.resolved.dump();
+        EXPECT_TRUE(bare.canonical.empty());
+        EXPECT_TRUE(bare.hash.empty());
+        EXPECT_FALSE(described.hash.empty());
+    }
+}
+
 }  // namespace
 }  // namespace quarry

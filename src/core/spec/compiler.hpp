@@ -31,7 +31,8 @@ struct Operand {
 // One compile_spec call.
 class SpecCompiler {
 public:
-    SpecCompiler(const CompileContext& ctx, CompiledSpec& out) : ctx_(ctx), out_(out) {}
+    SpecCompiler(const CompileContext& ctx, CompiledSpec& out)
+        : ctx_(ctx), out_(out), describe_(ctx.describe) {}
     void compile(const json& spec);
 
 private:
@@ -72,6 +73,7 @@ private:
 
     const CompileContext& ctx_;
     CompiledSpec& out_;
+    const bool describe_;  // fill out_.resolved (see CompileContext::describe)
     FormulaContext fctx_;
     bool has_grain_ = false;
     // Names and formula texts the spec uses, for the now()-dependence of its result.

@@ -196,7 +196,7 @@ ExprPtr SpecCompiler::predicate(const Operand& operand, const json& f, const Pat
         fail(path.key("op"), "unknown operator " + quote_for_message(op_name) +
                                  " (expected one of " + kOpList + ")");
     }
-    resolved["op"] = op_name;
+    if (describe_) resolved["op"] = op_name;
     const ExprPtr& x = operand.expr;
     const Type t = x->type;
     if (is_text_op(info->op) && t != Type::Text) {
@@ -241,8 +241,9 @@ ExprPtr SpecCompiler::predicate(const Operand& operand, const json& f, const Pat
         return boolean(info->op == Op::IsNull ? Func::IsNull : Func::IsNotNull, {x});
     }
     if (info->shape == Shape::Value) {
-        json& rv = resolved["value"];
+        json rv;
         ExprPtr v = literal(operand, *value, path.key("value"), rv);
+        if (describe_) resolved["value"] = std::move(rv);
         switch (info->op) {
             case Op::Eq:
                 return boolean(Func::Eq, {x, v});
@@ -269,16 +270,16 @@ ExprPtr SpecCompiler::predicate(const Operand& operand, const json& f, const Pat
         }
     }
     const Path values_path = path.key("values");
-    json& rvs = resolved["values"];
-    rvs = json::array();
+    json rvs = json::array();
     std::vector<ExprPtr> args;
     args.reserve(values->size() + 1);
     args.push_back(x);
     for (size_t i = 0; i < values->size(); ++i) {
         json rv;
         args.push_back(literal(operand, (*values)[i], values_path.index(i), rv));
-        rvs.push_back(std::move(rv));
+        if (describe_) rvs.push_back(std::move(rv));
     }
+    if (describe_) resolved["values"] = std::move(rvs);
     if (info->op == Op::Between) {
         return boolean(Func::And,
                        {boolean(Func::Ge, {x, args[1]}), boolean(Func::Le, {x, args[2]})});
@@ -374,7 +375,7 @@ ExprPtr SpecCompiler::filter(const json& f, const Path& path, json& resolved, in
                  "a filter formula cannot aggregate; conditions on aggregates go in \"having\"",
                  sqlstate::kGroupingError);
         }
-        resolved["formula"] = std::move(normalized);
+        if (describe_) resolved["formula"] = std::move(normalized);
         return e;
     }
     const json* name = find(f, subject);
@@ -388,7 +389,7 @@ ExprPtr SpecCompiler::filter(const json& f, const Path& path, json& resolved, in
     }
     const Path name_path = path.key(subject);
     const std::string& operand_name = expect_string(*name, name_path);
-    resolved[subject] = operand_name;
+    if (describe_) resolved[subject] = operand_name;
     Operand operand;
     if (having) {
         const auto& columns = out_.query.columns;
@@ -414,7 +415,7 @@ void SpecCompiler::compile_filters(const json& list, const Path& path) {
         out_.query.where.push_back(filter(list[i], path.index(i), r, 0, false));
         resolved.push_back(std::move(r));
     }
-    out_.resolved["filters"] = std::move(resolved);
+    if (describe_) out_.resolved["filters"] = std::move(resolved);
 }
 
 void SpecCompiler::compile_having(const json& list, const Path& path) {
@@ -425,7 +426,7 @@ void SpecCompiler::compile_having(const json& list, const Path& path) {
         out_.query.having.push_back(filter(list[i], path.index(i), r, 0, true));
         resolved.push_back(std::move(r));
     }
-    out_.resolved["having"] = std::move(resolved);
+    if (describe_) out_.resolved["having"] = std::move(resolved);
 }
 
 }  // namespace quarry::spec_detail

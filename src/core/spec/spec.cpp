@@ -140,7 +140,7 @@ void SpecCompiler::compile(const json& spec) {
     if (time != nullptr) {
         compile_time(*time, root.key("time"));
     } else {
-        out_.resolved["time"] = {{"timezone", out_.zone->name()}};
+        if (describe_) out_.resolved["time"] = {{"timezone", out_.zone->name()}};
     }
     if (const json* groupby = find(spec, "groupby")) compile_groupby(*groupby, root.key("groupby"));
     first_metric_ = out_.query.columns.size();
@@ -171,8 +171,8 @@ void SpecCompiler::compile_source(const json& spec) {
     }
     out_.source = ctx_.catalog->find_source(name);
     out_.query.from = out_.source.relation;
-    out_.resolved["source"] = out_.source.name;
-    out_.resolved["source_version"] = out_.source.version;
+    if (describe_) out_.resolved["source"] = out_.source.name;
+    if (describe_) out_.resolved["source_version"] = out_.source.version;
 }
 
 void SpecCompiler::compile_options(const json* options) {
@@ -224,7 +224,7 @@ void SpecCompiler::compile_options(const json* options) {
     static constexpr std::string_view kModes[] = {"use", "refresh", "bypass"};
     resolved["cache"] = kModes[static_cast<int>(out_.options.cache)];
     resolved["now"] = format_instant(out_.now);
-    out_.resolved["options"] = std::move(resolved);
+    if (describe_) out_.resolved["options"] = std::move(resolved);
 }
 
 ExprPtr SpecCompiler::formula(const std::string& text, const Path& path, std::string* normalized) {
@@ -261,7 +261,7 @@ void SpecCompiler::compile_groupby(const json& list, const Path& path) {
                      sqlstate::kGroupingError);
             }
             add_output(name, std::move(key), true, item_path);
-            resolved.push_back(name);
+            if (describe_) resolved.push_back(name);
             continue;
         }
         if (!item.is_object())
@@ -281,9 +281,9 @@ void SpecCompiler::compile_groupby(const json& list, const Path& path) {
             fail(formula_path, "a group key cannot aggregate", sqlstate::kGroupingError);
         }
         add_output(name, std::move(key), true, item_path.key("as"));
-        resolved.push_back({{"formula", std::move(normalized)}, {"as", name}});
+        if (describe_) resolved.push_back({{"formula", std::move(normalized)}, {"as", name}});
     }
-    out_.resolved["groupby"] = std::move(resolved);
+    if (describe_) out_.resolved["groupby"] = std::move(resolved);
 }
 
 ExprPtr SpecCompiler::metric_by_name(const std::string& name, const Path& path, bool* summed) {
@@ -337,10 +337,12 @@ void SpecCompiler::compile_metrics(const json& list, const Path& path) {
             bool summed = false;
             ExprPtr m = metric_by_name(name, item_path, &summed);
             // A summed column is the shorthand of {"column", "agg": "sum"}: resolve it so.
-            if (summed) {
-                resolved.push_back({{"column", name}, {"agg", "sum"}, {"as", name}});
-            } else {
-                resolved.push_back(name);
+            if (describe_) {
+                if (summed) {
+                    resolved.push_back({{"column", name}, {"agg", "sum"}, {"as", name}});
+                } else {
+                    resolved.push_back(name);
+                }
             }
             add_output(name, std::move(m), false, item_path);
             continue;
@@ -365,7 +367,7 @@ void SpecCompiler::compile_metrics(const json& list, const Path& path) {
                      sqlstate::kGroupingError);
             }
             add_output(name, std::move(m), false, item_path.key("as"));
-            resolved.push_back({{"formula", std::move(normalized)}, {"as", name}});
+            if (describe_) resolved.push_back({{"formula", std::move(normalized)}, {"as", name}});
             continue;
         }
         check_keys(item, item_path, {"column", "agg", "as"});
@@ -382,11 +384,12 @@ void SpecCompiler::compile_metrics(const json& list, const Path& path) {
         const json* as = find(item, "as");
         std::string name = as == nullptr ? agg_name + "_" + column_name
                                          : expect_output_name(*as, item_path.key("as"));
-        resolved.push_back({{"column", column_name}, {"agg", agg_name}, {"as", name}});
+        if (describe_)
+            resolved.push_back({{"column", column_name}, {"agg", agg_name}, {"as", name}});
         add_output(std::move(name), std::move(m), false,
                    as == nullptr ? item_path : item_path.key("as"));
     }
-    out_.resolved["metrics"] = std::move(resolved);
+    if (describe_) out_.resolved["metrics"] = std::move(resolved);
 }
 
 void SpecCompiler::compile_order(const json& order, const Path& path) {
@@ -438,9 +441,9 @@ void SpecCompiler::compile_order(const json& order, const Path& path) {
         }
         const int index = static_cast<int>(it - columns.begin());
         out_.query.order_by.push_back(OrderKey{it->expr, descending, index});
-        resolved.push_back({{"by", by}, {"dir", descending ? "desc" : "asc"}});
+        if (describe_) resolved.push_back({{"by", by}, {"dir", descending ? "desc" : "asc"}});
     }
-    out_.resolved["order"] = std::move(resolved);
+    if (describe_) out_.resolved["order"] = std::move(resolved);
 }
 
 void SpecCompiler::default_order() {
@@ -449,9 +452,9 @@ void SpecCompiler::default_order() {
     if (has_grain_) {
         const OutputColumn& bucket = out_.query.columns.front();
         out_.query.order_by.push_back(OrderKey{bucket.expr, false, 0});
-        resolved.push_back({{"by", bucket.name}, {"dir", "asc"}});
+        if (describe_) resolved.push_back({{"by", bucket.name}, {"dir", "asc"}});
     }
-    out_.resolved["order"] = std::move(resolved);
+    if (describe_) out_.resolved["order"] = std::move(resolved);
 }
 
 void SpecCompiler::compile_limits(const json& spec) {
@@ -459,14 +462,14 @@ void SpecCompiler::compile_limits(const json& spec) {
     if (const json* limit = find(spec, "limit")) {
         const int64_t n = expect_integer(*limit, root.key("limit"), 0, kMaxLimit);
         out_.query.limit = n;
-        out_.resolved["limit"] = n;
+        if (describe_) out_.resolved["limit"] = n;
     }
     int64_t offset = 0;
     if (const json* value = find(spec, "offset")) {
         offset = expect_integer(*value, root.key("offset"), 0, std::numeric_limits<int64_t>::max());
     }
     if (offset > 0) out_.query.offset = offset;
-    out_.resolved["offset"] = offset;
+    if (describe_) out_.resolved["offset"] = offset;
 }
 
 }  // namespace spec_detail

@@ -45,9 +45,9 @@ struct CompiledSpec {
 struct CompileContext {
     const Catalog* catalog = nullptr;
     Instant transaction_now = 0;  // used when options.now is absent
-    // Whether to compute `canonical` and `hash` (the cache key). Translation alone does not
-    // need them; they are left empty when false.
-    bool want_cache_key = true;
+    // Whether to fill `resolved`, `canonical` and `hash` (what explain shows, the cache key).
+    // Translation alone needs only the query; they are left empty when false.
+    bool describe = true;
 };
 
 // Validates and compiles. Throws Error with the contract's SQLSTATE and the JSON path of the

@@ -154,7 +154,7 @@ void SpecCompiler::compile_time(const json& time, const Path& path) {
         add_output(name, std::move(bucket), true, as_path);
         resolved["as"] = name;
     }
-    out_.resolved["time"] = std::move(resolved);
+    if (describe_) out_.resolved["time"] = std::move(resolved);
 }
 
 void SpecCompiler::restrict_to_range(const std::string& column, const TimeRange& range,
