@@ -255,8 +255,8 @@ public:
 private:
     void advance() { current_ = lexer_.next(); }
 
-    bool at_symbol(const char* s) const {
-        return current_.kind == TokenKind::Symbol && current_.text == s;
+    bool at_symbol(std::string_view s) const {
+        return current_.kind == TokenKind::Symbol && std::string_view(current_.text) == s;
     }
     bool at(Keyword k) const { return current_.keyword == k; }
 
@@ -354,7 +354,7 @@ private:
 
     bool is_comparison() const {
         if (current_.kind != TokenKind::Symbol) return false;
-        const std::string& s = current_.text;
+        const std::string_view s = current_.text;
         return s == "=" || s == "!=" || s == "<>" || s == "<" || s == "<=" || s == ">" || s == ">=";
     }
 

@@ -495,7 +495,7 @@ private:
 };
 
 struct FunctionEntry {
-    const char* name;
+    std::string_view name;  // compared length first: the lookup is on every call node
     Func func;
 };
 
@@ -555,8 +555,9 @@ ExprPtr Resolver::call(const Ast& ast, const Node& n) {
         return make_timestamp(format_timestamp(local));
     }
     const FunctionEntry* entry = nullptr;
+    const std::string_view called = n.text;
     for (const FunctionEntry& f : kFunctions) {
-        if (n.text == f.name) {
+        if (called == f.name) {
             entry = &f;
             break;
         }

@@ -22,12 +22,18 @@ void reject_nul(std::string_view text, const char* what) {
 // Appends `text` between `quote` characters, doubling `quote` and, when `escape` is not 0,
 // doubling `escape` too.
 void delimited(std::string& out, std::string_view text, char quote, char escape = 0) {
-    out.reserve(out.size() + text.size() + 2);
+    // No reserve here: an exact reserve per call would defeat the string's geometric growth.
     out += quote;
-    for (char c : text) {
-        if (c == quote || (escape != 0 && c == escape)) out += c;
-        out += c;
+    size_t run_start = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == quote || (escape != 0 && c == escape)) {
+            out.append(text.data() + run_start, i - run_start + 1);
+            out += c;
+            run_start = i + 1;
+        }
     }
+    out.append(text.data() + run_start, text.size() - run_start);
     out += quote;
 }
 
@@ -62,7 +68,6 @@ void mysql_string(std::string& out, std::string_view text) {
         return;
     }
     static constexpr char kHex[] = "0123456789ABCDEF";
-    out.reserve(out.size() + 2 * text.size() + 12);
     out += "_utf8mb4 X'";
     for (char c : text) {
         const auto byte = static_cast<unsigned char>(c);

@@ -222,14 +222,14 @@ void SpecCompiler::compile_options(const json* options) {
         }
     }
     static constexpr std::string_view kModes[] = {"use", "refresh", "bypass"};
-    resolved["cache"] = kModes[static_cast<int>(out_.options.cache)];
-    resolved["now"] = format_instant(out_.now);
+    if (describe_) resolved["cache"] = kModes[static_cast<int>(out_.options.cache)];
+    if (describe_) resolved["now"] = format_instant(out_.now);
     if (describe_) out_.resolved["options"] = std::move(resolved);
 }
 
 ExprPtr SpecCompiler::formula(const std::string& text, const Path& path, std::string* normalized) {
     formulas_used_.push_back(text);
-    return compile_formula(text, fctx_, path.str(), normalized);
+    return compile_formula(text, fctx_, path.str(), describe_ ? normalized : nullptr);
 }
 
 ExprPtr SpecCompiler::name_expr(const std::string& name, const Path& path) {

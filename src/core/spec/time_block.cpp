@@ -68,7 +68,8 @@ void SpecCompiler::compile_zone(const json* time) {
 void SpecCompiler::compile_time(const json& time, const Path& path) {
     expect_object(time, path);
     check_keys(time, path, {"column", "range", "grain", "timezone", "as"});
-    json resolved = {{"timezone", out_.zone->name()}};
+    json resolved;
+    if (describe_) resolved = {{"timezone", out_.zone->name()}};
 
     TimeUnit grain = TimeUnit::Day;
     if (const json* g = find(time, "grain")) {
@@ -79,7 +80,7 @@ void SpecCompiler::compile_time(const json& time, const Path& path) {
                                         "year)");
         }
         has_grain_ = true;
-        resolved["grain"] = time_unit_name(grain);
+        if (describe_) resolved["grain"] = time_unit_name(grain);
     }
 
     const json* range = find(time, "range");
@@ -89,7 +90,7 @@ void SpecCompiler::compile_time(const json& time, const Path& path) {
         if (range->is_string()) {
             const std::string& text = expect_string(*range, range_path);
             bounds = resolve_range(text, *out_.zone, out_.now, range_path.str());
-            resolved["range"] = resolved_range(bounds, &text);
+            if (describe_) resolved["range"] = resolved_range(bounds, &text);
         } else if (range->is_array() || range->is_object()) {
             // [start, end], or the resolved form {"from", "to"} (explain's output fed back).
             const json* from = nullptr;
@@ -113,7 +114,7 @@ void SpecCompiler::compile_time(const json& time, const Path& path) {
             bounds = resolve_explicit_range(from->get_ref<const std::string&>(),
                                             to->get_ref<const std::string&>(), *out_.zone,
                                             range_path.str());
-            resolved["range"] = resolved_range(bounds, nullptr);
+            if (describe_) resolved["range"] = resolved_range(bounds, nullptr);
         } else {
             wrong_type(range_path, *range, "a range text or [start, end]");
         }
@@ -135,7 +136,7 @@ void SpecCompiler::compile_time(const json& time, const Path& path) {
                                   " has no time_column");
         }
     }
-    if (!column_name.empty()) resolved["column"] = column_name;
+    if (describe_ && !column_name.empty()) resolved["column"] = column_name;
 
     if (range != nullptr) restrict_to_range(column_name, bounds, column_path);
     if (has_grain_) {
@@ -152,7 +153,7 @@ void SpecCompiler::compile_time(const json& time, const Path& path) {
         const std::string name =
             as != nullptr ? expect_output_name(*as, as_path) : std::string(time_unit_name(grain));
         add_output(name, std::move(bucket), true, as_path);
-        resolved["as"] = name;
+        if (describe_) resolved["as"] = name;
     }
     if (describe_) out_.resolved["time"] = std::move(resolved);
 }
