@@ -41,7 +41,7 @@ std::vector<std::string> dialect_names();
 
 // Used by each dialect file: `static DialectRegistration reg{"mysql", [] { ... }};`
 struct DialectRegistration {
-    DialectRegistration(std::string name, std::function<std::unique_ptr<Dialect>()> make);
+    DialectRegistration(std::string name, const std::function<std::unique_ptr<Dialect>()>& make);
 };
 
 }  // namespace quarry

@@ -10,7 +10,7 @@ PACKAGES=(
     postgresql-15 postgresql-server-dev-15 postgresql-contrib libpq-dev postgresql-15-mysql-fdw
     mariadb-server mariadb-client libmariadb-dev
     nlohmann-json3-dev googletest libgtest-dev libbenchmark-dev
-    tzdata clang-format
+    tzdata clang-format clang-tidy
 )
 
 installed() {

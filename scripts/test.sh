@@ -4,6 +4,7 @@
 #   1. scripts/install-deps.sh
 #   2. unit          build/asan (Debug, ASan+UBSan), ctest: test/unit/*.cpp
 #   3.               build/core (Release): the core, the benchmarks (compiled, not run)
+#      tidy          clang-tidy over the core (scripts/tidy.sh, checks in .clang-tidy)
 #                    make + make install: quarry.so into the local PostgreSQL 15
 #   4.               scripts/servers.sh start (stopped again on exit, also after a failure)
 #   5. regress       make installcheck: pg_regress sql/*.sql against the throwaway primary
@@ -103,6 +104,7 @@ section "build/core (Release) + quarry.so"
 cmake -S . -B build/core -G "Unix Makefiles" -DCMAKE_BUILD_TYPE=Release -DQUARRY_SANITIZE=OFF \
     -DQUARRY_BUILD_TESTS=OFF -DQUARRY_BUILD_BENCH=ON >/dev/null || fatal "configure build/core"
 cmake --build build/core -j "$JOBS" || fatal "build build/core (core + benchmarks)"
+run_suite tidy scripts/tidy.sh
 make -j "$JOBS" || fatal "make (quarry.so)"
 make install || fatal "make install"
 

@@ -14,7 +14,7 @@
 namespace quarry {
 
 // Hard limits that keep hostile input from exhausting the backend (errors are 54000).
-inline constexpr size_t kMaxFormulaLength = 64 * 1024;  // bytes
+inline constexpr size_t kMaxFormulaLength = size_t{64} * 1024;  // bytes
 inline constexpr int kMaxFormulaDepth = 200;            // nesting of parentheses/calls/operators
 inline constexpr size_t kMaxInListItems = 10000;        // IN / in-filter values
 

@@ -28,7 +28,7 @@ std::vector<Entry>& registry() {
 }  // namespace
 
 DialectRegistration::DialectRegistration(std::string name,
-                                         std::function<std::unique_ptr<Dialect>()> make) {
+                                         const std::function<std::unique_ptr<Dialect>()>& make) {
     std::vector<Entry>& entries = registry();
     const auto same = [&](const Entry& e) { return e.name == name; };
     if (std::find_if(entries.begin(), entries.end(), same) != entries.end()) {

@@ -12,6 +12,14 @@ namespace spec_detail {
 
 namespace {
 
+// {"column": "revenue", "agg": "avg"} without "as" is named avg_revenue.
+std::string default_metric_name(const std::string& agg, const std::string& column) {
+    std::string name = agg;
+    name += '_';
+    name += column;
+    return name;
+}
+
 constexpr int64_t kMaxLimit = 1000000000;
 constexpr size_t kMaxJsonDepth = 256;
 constexpr int64_t kMaxIntervalSeconds = 100LL * 366 * 86400;
@@ -382,7 +390,7 @@ void SpecCompiler::compile_metrics(const json& list, const Path& path) {
         ExprPtr m =
             aggregate_column(column_name, agg_name, item_path.key("column"), item_path.key("agg"));
         const json* as = find(item, "as");
-        std::string name = as == nullptr ? agg_name + "_" + column_name
+        std::string name = as == nullptr ? default_metric_name(agg_name, column_name)
                                          : expect_output_name(*as, item_path.key("as"));
         if (describe_)
             resolved.push_back({{"column", column_name}, {"agg", agg_name}, {"as", name}});
