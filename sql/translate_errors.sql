@@ -31,6 +31,8 @@ SELECT pg_temp.translate_error('{"source": "te_orders", "metrics": [{"formula": 
 SELECT pg_temp.translate_error('{"source": "te_orders", "metrics": ["revenue"], "filters": [{"column": "state", "op": "=", "value": "x"}]}');
 -- A name that matches no column exactly matches one case-insensitively when that is unambiguous.
 SELECT pg_temp.translate_error('{"source": "te_orders", "groupby": ["Country"], "metrics": ["revenue"]}');
+SELECT pg_temp.translate_error('{"source": "te_orders", "metrics": ["revenue"], "filters": [{"column": "Country", "op": "=", "value": "FR"}]}');
+SELECT pg_temp.translate_error('{"source": "te_orders", "metrics": ["revenue"], "time": {"column": "Order_Date", "range": "last 7 days"}}');
 -- Columns of types quarry does not compute with.
 SELECT pg_temp.translate_error('{"source": "te_orders", "groupby": ["payload"], "metrics": ["revenue"]}');
 SELECT pg_temp.translate_error('{"source": "te_orders", "metrics": [{"formula": "count_distinct(tags)", "as": "n"}]}');

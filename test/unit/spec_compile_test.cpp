@@ -569,5 +569,21 @@ TEST(SpecCompile, WithoutDescriptionTheQueryIsTheSame) {
     }
 }
 
+TEST(SpecCompile, CaseInsensitiveNamesInFiltersAndTimeColumns) {
+    // A unique case-insensitive match means the same column everywhere a name is accepted.
+    EXPECT_EQ(show(R"({"source": "orders", "metrics": ["revenue"],
+                       "filters": [{"column": "Country", "op": "=", "value": "FR"}]})"),
+              show(R"({"source": "orders", "metrics": ["revenue"],
+                       "filters": [{"column": "country", "op": "=", "value": "FR"}]})"));
+    EXPECT_EQ(show(R"({"source": "orders", "metrics": ["revenue"],
+                       "time": {"column": "Ordered_At", "range": "last 7 days"}})"),
+              show(R"({"source": "orders", "metrics": ["revenue"],
+                       "time": {"column": "ordered_at", "range": "last 7 days"}})"));
+    EXPECT_EQ(show(R"({"source": "orders", "metrics": ["revenue"],
+                       "filters": [{"column": "ORDERED_AT", "op": ">=", "value": "2026-01-01"}]})"),
+              show(R"({"source": "orders", "metrics": ["revenue"],
+                       "filters": [{"column": "ordered_at", "op": ">=", "value": "2026-01-01"}]})"));
+}
+
 }  // namespace
 }  // namespace quarry

@@ -15,8 +15,8 @@ namespace quarry {
 
 // Hard limits that keep hostile input from exhausting the backend (errors are 54000).
 inline constexpr size_t kMaxFormulaLength = size_t{64} * 1024;  // bytes
-inline constexpr int kMaxFormulaDepth = 200;            // nesting of parentheses/calls/operators
-inline constexpr size_t kMaxInListItems = 10000;        // IN / in-filter values
+inline constexpr int kMaxFormulaDepth = 200;      // nesting of parentheses/calls/operators
+inline constexpr size_t kMaxInListItems = 10000;  // IN / in-filter values
 
 struct FormulaContext {
     const SourceInfo* source = nullptr;
@@ -27,6 +27,9 @@ struct FormulaContext {
 // What a name means where a spec uses one: a source column, a stored formula, or nothing.
 enum class NameKind { Column, StoredFormula, Unknown };
 NameKind classify_name(const SourceInfo& source, std::string_view name);
+// The column `name` resolves to with the same rules (exact, else the unique case-insensitive
+// match); nullptr when it names a stored formula or nothing.
+const ColumnInfo* resolve_column(const SourceInfo& source, std::string_view name);
 
 // Compiles `text`. `json_path` prefixes every error message (`metrics[2].formula: ...`).
 // Errors: 42601 syntax, 42703 unknown column, 42883 unknown function or wrong arity,

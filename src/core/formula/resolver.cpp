@@ -624,6 +624,13 @@ ExprPtr Resolver::call(const Ast& ast, const Node& n) {
         case Func::Greatest:
         case Func::Least: {
             arity(n, 1, SIZE_MAX);
+            // A text literal among dates or timestamps is one of them, as in comparisons:
+            // coalesce(day, '2024-01-01').
+            for (const ExprPtr& a : args) {
+                if (!is_temporal(a->type)) continue;
+                for (ExprPtr& other : args) other = coerce_to(n, other, a->type);
+                break;
+            }
             Type t = Type::Unknown;
             for (const ExprPtr& a : args) t = unify(n, t, a->type, n.text + "()");
             if (is_temporal(t)) {
@@ -718,6 +725,10 @@ ExprPtr Resolver::call(const Ast& ast, const Node& n) {
 }
 
 }  // namespace
+
+const ColumnInfo* resolve_column(const SourceInfo& source, std::string_view name) {
+    return match_name(source, name).column;
+}
 
 NameKind classify_name(const SourceInfo& source, std::string_view name) {
     NameMatch m = match_name(source, name);

@@ -291,7 +291,7 @@ ExprPtr SpecCompiler::predicate(const Operand& operand, const json& f, const Pat
 Operand SpecCompiler::filter_operand(const std::string& column, const Path& path) {
     switch (classify_name(out_.source, column)) {
         case NameKind::Column: {
-            const ColumnInfo* info = out_.source.find_column(column);
+            const ColumnInfo* info = resolve_column(out_.source, column);
             if (!is_temporal(info->type)) return Operand{name_expr(column, path), ValueKind::Plain};
             // Instants compare raw with bounds converted in C++: an index on the column serves.
             names_used_.push_back(column);
