@@ -77,18 +77,24 @@ protected:
     }
 
     void concat_text(std::string& out, const Expr& e, int ctx) const override {
-        // Redshift's CONCAT takes two arguments and returns NULL with a NULL one.
+        // Redshift's CONCAT takes two arguments and returns NULL with a NULL one. Other types
+        // are cast to text first: COALESCE(number, '') mixes types and is refused.
         Parens p(out, prec::kConcat < ctx && e.args.size() > 1);
         for (size_t i = 0; i < e.args.size(); ++i) {
             if (i > 0) out += " || ";
             const Expr& a = *e.args[i];
-            if (is_literal(a) && !a.literal.is_null) {
+            if (is_text_literal(a)) {
                 expr(out, a, prec::kConcat + 1);
                 continue;
             }
-            out += "COALESCE(";
-            expr(out, a);
-            out += ", '')";
+            const bool not_null = is_literal(a) && !a.literal.is_null;
+            if (!not_null) out += "COALESCE(";
+            if (is_text(a)) {
+                expr(out, a);
+            } else {
+                cast(out, a, Type::Text);
+            }
+            if (!not_null) out += ", '')";
         }
     }
 

@@ -251,6 +251,10 @@ TEST(FormulaTypes, ArithmeticAndFunctions) {
     EXPECT_EQ(type_of("if(paid, quantity)"), Type::Integer);
     EXPECT_EQ(type_of("coalesce(null, discount, quantity)"), Type::Double);
     EXPECT_EQ(type_of("greatest(order_date, shipped_at)"), Type::Timestamp);
+    // A text literal among dates is a date literal (found by the differential tests).
+    EXPECT_EQ(type_of("greatest(order_date, '2024-01-01')"), Type::Date);
+    EXPECT_EQ(type_of("coalesce('2024-01-01', order_date)"), Type::Date);
+    EXPECT_EQ(type_of("least(shipped_at, '2024-01-01 10:00:00')"), Type::Timestamp);
     EXPECT_EQ(type_of("nullif(quantity, 0)"), Type::Integer);
 }
 

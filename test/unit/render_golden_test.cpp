@@ -362,6 +362,11 @@ TEST(RenderGolden, TextFunctions) {
     CHECK_SQL(fn(Func::ConcatText, {kName, txt(" "), kCountry}, Type::Text),
               R"(CONCAT("name", ' ', "country"))", "CONCAT_WS('', `name`, ' ', `country`)",
               R"(COALESCE("name", '') || ' ' || COALESCE("country", ''))");
+    // Redshift: other types as text first (COALESCE(number, '') mixes types and is refused).
+    CHECK_SQL(
+        fn(Func::ConcatText, {kName, kQty, lit(5)}, Type::Text), R"(CONCAT("name", "qty", 5))",
+        "CONCAT_WS('', `name`, `qty`, 5)",
+        R"(COALESCE("name", '') || COALESCE(CAST("qty" AS varchar), '') || CAST(5 AS varchar))");
 }
 
 TEST(RenderGolden, SubstringFollowsPostgresForStartBelowOne) {
@@ -375,13 +380,16 @@ TEST(RenderGolden, SubstringFollowsPostgresForStartBelowOne) {
               R"(SUBSTRING("name", 2, 0))",
               "SUBSTRING(`name`, GREATEST(2, 1), GREATEST(2 + -1 - GREATEST(2, 1), 0))",
               R"(SUBSTRING("name", 2, 0))");
+    // A NULL length gives NULL: GREATEST(len, 0) would ignore it (PostgreSQL) and give ''.
     const ExprPtr less = fn(Func::Sub, {kQty, lit(1)}, Type::Integer);
     CHECK_SQL(
         fn(Func::Substring, {kName, kQty, less}, Type::Text),
-        R"(SUBSTRING("name", CAST("qty" AS integer), GREATEST(CAST("qty" - 1 AS integer), 0)))",
-        "SUBSTRING(`name`, GREATEST(`qty`, 1), GREATEST(`qty` + (`qty` - 1) - GREATEST(`qty`, 1), "
-        "0))",
-        R"(SUBSTRING("name", CAST("qty" AS integer), GREATEST(CAST("qty" - 1 AS integer), 0)))");
+        R"(SUBSTRING("name", CAST("qty" AS integer), )"
+        R"(CAST(CASE WHEN "qty" - 1 < 0 THEN 0 ELSE "qty" - 1 END AS integer)))",
+        "SUBSTRING(`name`, GREATEST(`qty`, 1), GREATEST(`qty` + (`qty` - 1) - GREATEST(`qty`, "
+        "1), 0))",
+        R"(SUBSTRING("name", CAST("qty" AS integer), )"
+        R"(CAST(CASE WHEN "qty" - 1 < 0 THEN 0 ELSE "qty" - 1 END AS integer)))");
 }
 
 TEST(RenderGolden, MatchingIsLiteralAndCaseSensitive) {

@@ -969,9 +969,12 @@ void SqlRenderer::substring(std::string& out, const Expr& e, int) const {
         if (is_literal(len) && !len.literal.is_null && len.type == Type::Integer) {
             append_int(out, len.literal.integer < 0 ? 0 : len.literal.integer);
         } else {
-            out += "GREATEST(";
-            int_argument(out, len);
-            out += ", 0)";
+            // Not GREATEST(len, 0): it ignores a NULL length and would give '' instead of NULL.
+            const ExprPtr& n = e.args[2];
+            const ExprPtr clamped = make_case(
+                {make_call(Func::Lt, {n, make_integer(0)}, Type::Boolean), make_integer(0), n},
+                true, Type::Integer);
+            int_argument(out, *clamped);
         }
     }
     out += ')';
