@@ -145,6 +145,13 @@ else
 fi
 
 # ---------------------------------------------------------------------------------------------
+if [[ -x build/asan/quarry_remote_tests ]]; then
+    run_suite remote build/asan/quarry_remote_tests
+else
+    skipped+=("remote (no test/remote/*.cpp)")
+fi
+
+# ---------------------------------------------------------------------------------------------
 shopt -s nullglob
 integration=(test/integration/*.sh)
 shopt -u nullglob
