@@ -101,7 +101,7 @@ std::optional<RelationShape> describe_relation(Oid relation) {
     OpenedRelation opened = open_relation(relation);
     if (!opened.exists) return std::nullopt;
     if (!can_be_a_source(opened.relkind)) {
-        throw Error("42809", "source: " + std::string(opened.qualified) +
+        throw Error(sqlstate::kUndefinedTable, "source: " + std::string(opened.qualified) +
                                  " is not a table, view, materialized view or foreign table");
     }
     RelationShape shape;
@@ -187,7 +187,7 @@ void rethrow_for_unsupported_column(const Error& error,
         throw spec_error(path,
                          "column " + quote_for_message(column.name) + " has unsupported type " +
                              quote_for_message(column.type),
-                         sqlstate::kFeatureNotSupported);
+                         sqlstate::kInvalidParameterValue);
     }
     throw error;
 }

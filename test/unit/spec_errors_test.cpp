@@ -97,15 +97,15 @@ TEST(SpecErrors, Groupby) {
                  R"~(groupby[0].as: output name ")~" + std::string(64, 'x') +
                      R"~(" is longer than 63 bytes)~");
     expect_failure(
-        with(R"~("groupby": ["margin_pct"])~"), "42803",
+        with(R"~("groupby": ["margin_pct"])~"), "22023",
         R"~(groupby[0]: "margin_pct" is a measure (it aggregates); a group key cannot aggregate)~");
-    expect_failure(with(R"~("groupby": [{"formula": "sum(revenue)", "as": "s"}])~"), "42803",
+    expect_failure(with(R"~("groupby": [{"formula": "sum(revenue)", "as": "s"}])~"), "22023",
                    "groupby[0].formula: a group key cannot aggregate");
     expect_22023(with(R"~("groupby": ["country", "country"])~"),
                  R"~(groupby[1]: duplicate output name "country")~");
     std::string many = "\"country\"";
     for (int i = 0; i < 1000; ++i) many += ", \"country\"";
-    expect_failure(with(R"~("groupby": [)~" + many + "]"), "54000",
+    expect_failure(with(R"~("groupby": [)~" + many + "]"), "22023",
                    "groupby: more than 1000 entries");
 }
 
@@ -130,9 +130,9 @@ TEST(SpecErrors, Metrics) {
     expect_22023(with(R"~("metrics": [{"column": "country", "agg": "avg"}])~"),
                  R"~(metrics[0].agg: "avg" needs a numeric column; "country" is text)~");
     expect_failure(
-        with(R"~("metrics": [{"column": "margin_pct", "agg": "max"}])~"), "42803",
+        with(R"~("metrics": [{"column": "margin_pct", "agg": "max"}])~"), "22023",
         R"~(metrics[0].column: "margin_pct" is a measure; it cannot be aggregated again)~");
-    expect_failure(with(R"~("metrics": [{"formula": "revenue - cost", "as": "m"}])~"), "42803",
+    expect_failure(with(R"~("metrics": [{"formula": "revenue - cost", "as": "m"}])~"), "22023",
                    "metrics[0].formula: a metric must aggregate (sum, avg, count...); this "
                    "formula does not");
     expect_22023(with(R"~("metrics": [{"formula": "sum(revenue)"}])~"),
@@ -186,7 +186,7 @@ TEST(SpecErrors, OrNestingIsLimited) {
     std::string nested = R"~({"column": "country", "op": "is_null"})~";
     for (int i = 0; i < 33; ++i) nested = R"~({"or": [)~" + nested + "]}";
     const Failure f = failure_of(with(R"~("metrics": ["revenue"], "filters": [)~" + nested + "]"));
-    EXPECT_EQ(f.sqlstate, "54000");
+    EXPECT_EQ(f.sqlstate, "22023");
     const std::string suffix = R"~(: "or" is nested more than 32 levels deep)~";
     ASSERT_GT(f.message.size(), suffix.size());
     EXPECT_EQ(f.message.substr(f.message.size() - suffix.size()), suffix);
@@ -242,7 +242,7 @@ TEST(SpecErrors, FilterValues) {
     std::string values = "1";
     for (int i = 0; i < 10000; ++i) values += ", 1";
     expect_failure(filter(R"~({"column": "quantity", "op": "in", "values": [)~" + values + "]}"),
-                   "54000", "filters[0].values: more than 10000 values");
+                   "22023", "filters[0].values: more than 10000 values");
 }
 
 TEST(SpecErrors, FilterOperandsAndFormulas) {
@@ -251,12 +251,12 @@ TEST(SpecErrors, FilterOperandsAndFormulas) {
     expect_failure(filter(R"~({"column": "nope", "op": "is_null"})~"), "42703",
                    R"~(filters[0].column: unknown column "nope")~");
     expect_failure(
-        filter(R"~({"column": "margin_pct", "op": ">", "value": 1})~"), "42803",
+        filter(R"~({"column": "margin_pct", "op": ">", "value": 1})~"), "22023",
         R"~(filters[0].column: "margin_pct" is a measure (it aggregates); filter it in "having")~");
-    expect_failure(filter(R"~({"formula": "quantity + 1"})~"), "42804",
+    expect_failure(filter(R"~({"formula": "quantity + 1"})~"), "22023",
                    "filters[0].formula: a filter formula must be boolean, not integer");
     expect_failure(
-        filter(R"~({"formula": "sum(quantity) > 1"})~"), "42803",
+        filter(R"~({"formula": "sum(quantity) > 1"})~"), "22023",
         R"~(filters[0].formula: a filter formula cannot aggregate; conditions on aggregates go in "having")~");
     expect_22023(filter(R"~({"formula": 1})~"),
                  "filters[0].formula: expected a string, got number");
@@ -267,7 +267,7 @@ TEST(SpecErrors, Having) {
     expect_failure(with(m + R"~("having": [{"metric": "nope", "op": ">", "value": 1}])~"), "42703",
                    R"~(having[0].metric: unknown column or measure "nope")~");
     expect_failure(
-        with(m + R"~("having": [{"formula": "country = 'FR'"}])~"), "42803",
+        with(m + R"~("having": [{"formula": "country = 'FR'"}])~"), "22023",
         R"~(having[0].formula: a "having" formula must aggregate; row conditions go in "filters")~");
     expect_22023(with(m + R"~("having": [{"column": "revenue", "op": ">", "value": 1}])~"),
                  R"~(having[0]: expected "metric", "formula" or "or")~");
@@ -388,7 +388,7 @@ TEST(SpecErrors, ParseSpecText) {
         parse_spec_text(std::string(100000, '[') + std::string(100000, ']'));
         FAIL();
     } catch (const Error& e) {
-        EXPECT_EQ(e.sqlstate(), "54000");
+        EXPECT_EQ(e.sqlstate(), "22023");
         EXPECT_STREQ(e.what(), "the spec is nested more than 256 levels deep");
     }
     // Brackets inside strings are not nesting.

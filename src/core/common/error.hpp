@@ -11,16 +11,14 @@
 namespace quarry {
 
 namespace sqlstate {
-inline constexpr const char* kInvalidParameterValue = "22023";  // a wrong spec
+// PRODUCT.md: "A spec that is wrong gets an ERROR with SQLSTATE 22023 (or 42703 for an unknown
+// column, 42P01 for an unknown source)". So every other fault of a spec or a formula (syntax,
+// unknown function, types, aggregation rules, cycles of stored formulas, size and nesting
+// limits) is 22023 too; its message names the kind of fault and the JSON path.
+inline constexpr const char* kInvalidParameterValue = "22023";  // a wrong spec or formula
 inline constexpr const char* kUndefinedColumn = "42703";
-inline constexpr const char* kUndefinedTable = "42P01";         // unknown source
-inline constexpr const char* kUndefinedFunction = "42883";      // unknown formula function
-inline constexpr const char* kSyntaxError = "42601";            // formula syntax
-inline constexpr const char* kDatatypeMismatch = "42804";       // formula types
-inline constexpr const char* kGroupingError = "42803";          // nested / missing aggregates
-inline constexpr const char* kInvalidRecursion = "42P19";       // formula cycles
-inline constexpr const char* kFeatureNotSupported = "0A000";    // dialect cannot honour
-inline constexpr const char* kProgramLimitExceeded = "54000";   // nesting / size limits
+inline constexpr const char* kUndefinedTable = "42P01";       // unknown source
+inline constexpr const char* kFeatureNotSupported = "0A000";  // a dialect cannot honour it
 inline constexpr const char* kDuplicateObject = "42710";
 inline constexpr const char* kInternalError = "XX000";
 }  // namespace sqlstate

@@ -120,7 +120,7 @@ public:
     [[noreturn]] void fail(uint32_t position, const std::string& what) const {
         throw spec_error(path_,
                          "syntax error at position " + std::to_string(position) + ": " + what,
-                         sqlstate::kSyntaxError);
+                         sqlstate::kInvalidParameterValue);
     }
 
 private:
@@ -295,7 +295,7 @@ private:
         if (depth > kMaxFormulaDepth) {
             throw spec_error(
                 path_, "formula nested deeper than " + std::to_string(kMaxFormulaDepth) + " levels",
-                sqlstate::kProgramLimitExceeded);
+                sqlstate::kInvalidParameterValue);
         }
     }
 
@@ -397,7 +397,7 @@ private:
                 throw spec_error(
                     path_,
                     "more than " + std::to_string(kMaxInListItems) + " items in an in (...) list",
-                    sqlstate::kProgramLimitExceeded);
+                    sqlstate::kInvalidParameterValue);
             }
             n.kids.push_back(expression(0, depth + 1));
             if (at_symbol(",")) {
@@ -641,7 +641,7 @@ Ast parse(std::string_view text, const std::string& json_path) {
     if (text.size() > kMaxFormulaLength) {
         throw spec_error(json_path,
                          "formula longer than " + std::to_string(kMaxFormulaLength) + " bytes",
-                         sqlstate::kProgramLimitExceeded);
+                         sqlstate::kInvalidParameterValue);
     }
     if (text.find('\0') != std::string_view::npos) {
         throw spec_error(json_path, "formula contains a NUL byte");

@@ -125,7 +125,7 @@ private:
     }
 
     [[noreturn]] void fail(const Node& n, const std::string& what,
-                           const char* state = sqlstate::kDatatypeMismatch) const {
+                           const char* state = sqlstate::kInvalidParameterValue) const {
         throw spec_error(current_path(), what + " (at position " + std::to_string(n.position) + ")",
                          state);
     }
@@ -147,7 +147,7 @@ private:
             std::string chain;
             for (const std::string& s : stack_) chain += s + " -> ";
             throw spec_error(path_, "formula cycle: " + chain + f.first,
-                             sqlstate::kInvalidRecursion);
+                             sqlstate::kInvalidParameterValue);
         }
         stack_.push_back(f.first);
         Ast ast = formula::parse(f.second, current_path());
@@ -163,7 +163,7 @@ private:
         // before the stack is spent, not only the height of what it builds.
         if (depth_ >= kMaxExprHeight) {
             fail(n, "expression nested deeper than " + std::to_string(kMaxExprHeight) + " levels",
-                 sqlstate::kProgramLimitExceeded);
+                 sqlstate::kInvalidParameterValue);
         }
         ++depth_;
         struct Leave {
@@ -173,7 +173,7 @@ private:
         ExprPtr e = resolve_node(ast, n);
         if (e->height > kMaxExprHeight) {
             fail(n, "expression nested deeper than " + std::to_string(kMaxExprHeight) + " levels",
-                 sqlstate::kProgramLimitExceeded);
+                 sqlstate::kInvalidParameterValue);
         }
         return e;
     }
@@ -399,7 +399,7 @@ private:
         fail(n,
              "function " + n.text + "() takes " + want + " argument" + (max == 1 ? "" : "s") +
                  ", got " + std::to_string(got),
-             sqlstate::kUndefinedFunction);
+             sqlstate::kInvalidParameterValue);
     }
 
     TimeUnit unit_argument(const Ast& ast, const Node& n) const {
@@ -430,7 +430,7 @@ private:
         for (const ExprPtr& a : args) {
             if (a->contains_aggregate) {
                 fail(n, "aggregate functions cannot be nested: " + n.text + "() over an aggregate",
-                     sqlstate::kGroupingError);
+                     sqlstate::kInvalidParameterValue);
             }
         }
         switch (f) {
@@ -464,7 +464,7 @@ private:
             default:
                 break;
         }
-        fail(n, "unknown aggregate " + n.text, sqlstate::kUndefinedFunction);
+        fail(n, "unknown aggregate " + n.text, sqlstate::kInvalidParameterValue);
     }
 
     ExprPtr call(const Ast& ast, const Node& n);
@@ -479,7 +479,7 @@ private:
             throw spec_error(path_,
                              "column " + quote_for_message(e.column) +
                                  " must be inside an aggregate in a formula that aggregates",
-                             sqlstate::kGroupingError);
+                             sqlstate::kInvalidParameterValue);
         }
         if (e.kind != ExprKind::Call || is_aggregate(e.func)) return;
         for (const ExprPtr& a : e.args) find_bare_column(*a);
@@ -563,10 +563,10 @@ ExprPtr Resolver::call(const Ast& ast, const Node& n) {
         }
     }
     if (entry == nullptr) {
-        fail(n, "unknown function " + quote_for_message(n.text), sqlstate::kUndefinedFunction);
+        fail(n, "unknown function " + quote_for_message(n.text), sqlstate::kInvalidParameterValue);
     }
     if (n.star && entry->func != Func::Count)
-        fail(n, n.text + "(*) is not allowed", sqlstate::kSyntaxError);
+        fail(n, n.text + "(*) is not allowed", sqlstate::kInvalidParameterValue);
     const Func f = entry->func;
     if (is_aggregate(f)) return aggregate(ast, n, f);
 
@@ -721,7 +721,7 @@ ExprPtr Resolver::call(const Ast& ast, const Node& n) {
         default:
             break;
     }
-    fail(n, "unknown function " + quote_for_message(n.text), sqlstate::kUndefinedFunction);
+    fail(n, "unknown function " + quote_for_message(n.text), sqlstate::kInvalidParameterValue);
 }
 
 }  // namespace

@@ -233,7 +233,7 @@ ExprPtr SpecCompiler::predicate(const Operand& operand, const json& f, const Pat
             fail(values_path, quote_for_message(op_name) + " needs at least one value");
         if (values->size() > kMaxInListItems) {
             fail(values_path, "more than " + std::to_string(kMaxInListItems) + " values",
-                 sqlstate::kProgramLimitExceeded);
+                 sqlstate::kInvalidParameterValue);
         }
     }
 
@@ -309,7 +309,7 @@ Operand SpecCompiler::filter_operand(const std::string& column, const Path& path
                 fail(path,
                      quote_for_message(column) +
                          " is a measure (it aggregates); filter it in \"having\"",
-                     sqlstate::kGroupingError);
+                     sqlstate::kInvalidParameterValue);
             }
             const ValueKind kind = e->type == Type::Date          ? ValueKind::Date
                                    : e->type == Type::Timestamp   ? ValueKind::WallClock
@@ -327,7 +327,7 @@ ExprPtr SpecCompiler::filter_or(const json& list, const Path& path, json& resolv
                                 bool having) {
     if (depth > kMaxOrDepth) {
         fail(path, "\"or\" is nested more than " + std::to_string(kMaxOrDepth) + " levels deep",
-             sqlstate::kProgramLimitExceeded);
+             sqlstate::kInvalidParameterValue);
     }
     expect_array(list, path);
     if (list.empty()) fail(path, "an \"or\" needs at least one filter");
@@ -363,17 +363,17 @@ ExprPtr SpecCompiler::filter(const json& f, const Path& path, json& resolved, in
         if (e->type != Type::Boolean) {
             fail(formula_path,
                  "a filter formula must be boolean, not " + std::string(type_name(e->type)),
-                 sqlstate::kDatatypeMismatch);
+                 sqlstate::kInvalidParameterValue);
         }
         if (having && !e->contains_aggregate) {
             fail(formula_path,
                  "a \"having\" formula must aggregate; row conditions go in \"filters\"",
-                 sqlstate::kGroupingError);
+                 sqlstate::kInvalidParameterValue);
         }
         if (!having && e->contains_aggregate) {
             fail(formula_path,
                  "a filter formula cannot aggregate; conditions on aggregates go in \"having\"",
-                 sqlstate::kGroupingError);
+                 sqlstate::kInvalidParameterValue);
         }
         if (describe_) resolved["formula"] = std::move(normalized);
         return e;

@@ -59,7 +59,7 @@ const json& expect_array(const json& value, const Path& path) {
     if (!value.is_array()) wrong_type(path, value, "an array");
     if (value.size() > kMaxSpecItems) {
         fail(path, "more than " + std::to_string(kMaxSpecItems) + " entries",
-             sqlstate::kProgramLimitExceeded);
+             sqlstate::kInvalidParameterValue);
     }
     return value;
 }

@@ -266,7 +266,7 @@ void SpecCompiler::compile_groupby(const json& list, const Path& path) {
                 fail(item_path,
                      quote_for_message(name) +
                          " is a measure (it aggregates); a group key cannot aggregate",
-                     sqlstate::kGroupingError);
+                     sqlstate::kInvalidParameterValue);
             }
             add_output(name, std::move(key), true, item_path);
             if (describe_) resolved.push_back(name);
@@ -286,7 +286,7 @@ void SpecCompiler::compile_groupby(const json& list, const Path& path) {
         std::string normalized;
         ExprPtr key = formula(source_text, formula_path, &normalized);
         if (key->contains_aggregate) {
-            fail(formula_path, "a group key cannot aggregate", sqlstate::kGroupingError);
+            fail(formula_path, "a group key cannot aggregate", sqlstate::kInvalidParameterValue);
         }
         add_output(name, std::move(key), true, item_path.key("as"));
         if (describe_) resolved.push_back({{"formula", std::move(normalized)}, {"as", name}});
@@ -324,7 +324,7 @@ ExprPtr SpecCompiler::aggregate_column(const std::string& column, std::string_vi
     ExprPtr x = name_expr(column, path);
     if (x->contains_aggregate) {
         fail(path, quote_for_message(column) + " is a measure; it cannot be aggregated again",
-             sqlstate::kGroupingError);
+             sqlstate::kInvalidParameterValue);
     }
     if ((found->func == Func::Sum || found->func == Func::Avg) && !is_numeric(x->type)) {
         fail(agg_path, quote_for_message(agg) + " needs a numeric column; " +
@@ -372,7 +372,7 @@ void SpecCompiler::compile_metrics(const json& list, const Path& path) {
             if (!m->contains_aggregate) {
                 fail(formula_path,
                      "a metric must aggregate (sum, avg, count...); this formula does not",
-                     sqlstate::kGroupingError);
+                     sqlstate::kInvalidParameterValue);
             }
             add_output(name, std::move(m), false, item_path.key("as"));
             if (describe_) resolved.push_back({{"formula", std::move(normalized)}, {"as", name}});
@@ -490,7 +490,7 @@ CompiledSpec compile_spec(const nlohmann::json& spec, const CompileContext& ctx)
 
 nlohmann::json parse_spec_text(const std::string& text) {
     if (!spec_detail::nesting_within(text, spec_detail::kMaxJsonDepth)) {
-        throw Error(sqlstate::kProgramLimitExceeded,
+        throw Error(sqlstate::kInvalidParameterValue,
                     "the spec is nested more than " + std::to_string(spec_detail::kMaxJsonDepth) +
                         " levels deep");
     }
