@@ -16,6 +16,9 @@ namespace quarry::remote {
 namespace {
 
 constexpr int kMaxPort = 65535;
+// Rows a stopped statement may still have in the client's buffers that are read instead of
+// cancelling it (a cancel costs a connection: MySQL's side connection, libpq's cancel request).
+constexpr size_t kRowsReadInsteadOfCancel = 1000;
 constexpr int kMaxFetchSize = 1000000;
 constexpr const char* kSslModes[] = {"disable", "prefer", "require", "verify-ca", "verify-full"};
 
@@ -293,12 +296,20 @@ void RemoteConnection::recover_after_failure() noexcept {
         state_ = State::Broken;
         return;
     }
-    if (statement_in_flight() && !cancel_and_drain(kCancelTimeoutMs)) {
+    if (!stop_statement()) {
         disconnect();
         state_ = State::Broken;
         return;
     }
     state_ = State::Idle;
+}
+
+bool RemoteConnection::stop_statement() noexcept {
+    if (statement_in_flight() && !finish_if_arrived(kRowsReadInsteadOfCancel) &&
+        !cancel_and_drain(kCancelTimeoutMs)) {
+        return false;
+    }
+    return !session_broken();
 }
 
 std::unique_ptr<RemoteCursor> RemoteConnection::execute_streaming(std::string_view sql) {
@@ -346,7 +357,7 @@ void RemoteConnection::abort_statement() noexcept {
         cursor_ = nullptr;
     }
     if (state_ == State::Closed || state_ == State::Broken) return;
-    if (session_broken() || (statement_in_flight() && !cancel_and_drain(kCancelTimeoutMs))) {
+    if (session_broken() || !stop_statement()) {
         disconnect();
         state_ = State::Broken;
         return;

@@ -203,6 +203,10 @@ protected:
     virtual uint64_t rows_affected() const = 0;
     // Whether a statement is in flight on the wire (sent and not read to its end).
     virtual bool statement_in_flight() const = 0;
+    // Reads the rest of the statement in flight if it has already arrived (at most `max_rows`
+    // rows, no waiting); true when the protocol is idle again. Spares the cancel when a caller
+    // stops right after the last row, before seeing the end.
+    virtual bool finish_if_arrived(size_t max_rows) noexcept = 0;
     // Stops the statement in flight and reads the protocol back to idle within `deadline_ms`;
     // false if that failed (the caller then closes the connection).
     virtual bool cancel_and_drain(int deadline_ms) noexcept = 0;
@@ -235,6 +239,9 @@ private:
     template <typename Step>
     auto guarded(Step step) -> decltype(step());
     void recover_after_failure() noexcept;
+    // Brings the protocol back to idle: what has arrived is read, otherwise the statement is
+    // cancelled and drained. False when the session had to be given up.
+    bool stop_statement() noexcept;
     bool cursor_next();
     void cursor_finish() noexcept;
 

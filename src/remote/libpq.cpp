@@ -274,9 +274,25 @@ protected:
         return !conn_ || broken_ || PQstatus(conn_.get()) == CONNECTION_BAD;
     }
 
+    bool finish_if_arrived(size_t max_rows) noexcept override {
+        if (!conn_) return false;
+        current_.reset();
+        first_row_pending_ = false;
+        for (size_t n = 0; in_flight_ && n <= max_rows; ++n) {
+            if (PQisBusy(conn_.get()) != 0) {
+                // Reads what the socket holds, without waiting (non-blocking connection).
+                if (PQconsumeInput(conn_.get()) == 0 || PQisBusy(conn_.get()) != 0) return false;
+            }
+            ResultPtr r(PQgetResult(conn_.get()));
+            if (!r) in_flight_ = false;
+            if (r && is_fatal_severity(r.get())) broken_ = true;
+        }
+        return !in_flight_ && !session_broken();
+    }
+
     bool cancel_and_drain(int deadline_ms) noexcept override {
         if (!conn_) return false;
-        if (!in_flight_) return true;
+        if (!in_flight_) return !session_broken();
         current_.reset();
         first_row_pending_ = false;
         send_cancel_request();

@@ -446,17 +446,33 @@ protected:
 
     bool session_broken() const override { return !main_ || broken_; }
 
+    bool finish_if_arrived(size_t max_rows) noexcept override {
+        if (!main_ || main_->suspended() || phase_ != Phase::Streaming) {
+            return phase_ == Phase::Idle && !broken_;
+        }
+        try {
+            for (size_t n = 0; n <= max_rows; ++n) {
+                // A deadline already reached: only rows that need no wait are read. A fetch that
+                // would wait stays suspended, for cancel_and_drain to finish.
+                if (!fetch_next(steady_now_ms(), {})) return false;
+                if (row_ == nullptr) return end_of_drained_result();
+            }
+        } catch (...) {
+            return false;
+        }
+        return false;
+    }
+
     bool cancel_and_drain(int deadline_ms) noexcept override {
         if (!main_) return false;
-        if (phase_ == Phase::Idle) return true;
+        if (phase_ == Phase::Idle) return !broken_;
         const int64_t deadline = deadline_after_ms(deadline_ms);
         try {
             kill_query(deadline);  // if it fails, the statement may still end in time
             if (main_->suspended() && !main_->finish(deadline)) return false;
             if (phase_ == Phase::Querying) {
                 if (query_status_ != 0 || mysql_field_count(main_->get()) == 0) {
-                    phase_ = Phase::Idle;
-                    return !is_session_error(mysql_errno(main_->get()));
+                    return end_of_drained_result();
                 }
                 open_result();
             }
@@ -464,10 +480,7 @@ protected:
             do {
                 if (!fetch_next(deadline, {})) return false;
             } while (row_ != nullptr);
-            const bool usable = !is_session_error(mysql_errno(main_->get()));
-            result_.reset();
-            phase_ = Phase::Idle;
-            return usable;
+            return end_of_drained_result();
         } catch (...) {
             return false;
         }
@@ -511,6 +524,16 @@ private:
         if (query_status_ != 0) {
             throw connect_error(std::string("setting up the session failed: ") + mysql_error(m));
         }
+    }
+
+    // The statement being stopped has ended (its rows read away, or its error received): the
+    // session is idle, and usable unless the error was the session's.
+    bool end_of_drained_result() {
+        if (is_session_error(mysql_errno(main_->get()))) broken_ = true;
+        result_.reset();
+        row_ = nullptr;
+        phase_ = Phase::Idle;
+        return !broken_;
     }
 
     void open_result() {

@@ -306,7 +306,7 @@ TEST_P(RemoteTest, SessionKilledMidQueryIs08006ThenReconnects) {
     EXPECT_NE(c->session_id(), id);
 }
 
-TEST_P(RemoteTest, ReopenFailureIsReportedAndRetried) {
+TEST_P(RemoteTest, ExplicitlyClosedConnectionIsNotReopened) {
     RemoteOptions o = options();
     auto c = RemoteConnection::connect(o);
     c->close();
