@@ -162,6 +162,15 @@ std::vector<DiffCase> trunc_cases() {
                           {{4, N}, {11, "2021-12-31 23:59:00"}}));
     out.push_back(per_row("trunc_minute_berlin", "date_trunc('minute', at_utc)",
                           {{11, "2022-01-01 00:59:00"}}, kBerlin));
+    // Zones with a half-hour offset and west of UTC (New York's DST changes on other days).
+    out.push_back(per_row("trunc_hour_kolkata", "date_trunc('hour', at_tz)",
+                          {{1, "2021-01-01 05:00:00"}, {3, "2021-01-04 05:00:00"}},
+                          "Asia/Kolkata"));
+    out.push_back(per_row("trunc_day_new_york", "date_trunc('day', at_utc)",
+                          {{3, "2021-01-03 00:00:00"}, {12, "2026-12-31 00:00:00"}},
+                          "America/New_York"));
+    out.push_back(
+        per_row("year_new_york", "year(at_tz)", {{1, "2020"}, {12, "2026"}}, "America/New_York"));
     out.push_back(per_row("trunc_week_of_date", "date_trunc('week', day)",
                           {{1, "2020-12-28 00:00:00"},
                            {2, "2020-12-28 00:00:00"},
@@ -201,7 +210,7 @@ std::vector<DiffCase> add_cases() {
         per_row("add_minutes_berlin", "date_add('minute', 90, at_tz)",
                 {{1, "2021-01-01 02:00:00"}, {7, "2021-03-28 03:00:00"}}, kBerlin),
         per_row("add_month_berlin", "date_add('month', 1, at_tz)",
-                {{1, "2021-02-01 00:30:00"}, {11, "2022-02-01 00:59:59"}}, kBerlin),
+                {{1, "2021-02-01 00:30:00"}, {11, "2022-02-01 00:59:59.5"}}, kBerlin),
         per_row("add_day_utc_timestamp_berlin", "date_add('day', 1, at_utc)",
                 {{7, "2021-03-29 01:30:00"}}, kBerlin),
         per_row("add_negative_quarter", "date_add('quarter', -1, at_tz)",
@@ -343,6 +352,16 @@ std::vector<DiffCase> time_block_cases() {
         spec_case("range_last_hours_across_dst",
                   spec({{"column", "at_tz"}, {"range", "last 2 hours"}, {"timezone", kBerlin}}),
                   {{"1"}}),
+        // Calendar ranges on a date column are local dates: 2018, 2019 and 2020.
+        spec_case("range_last_years_of_date_column",
+                  spec({{"column", "day"}, {"range", "last 3 years"}, {"timezone", kBerlin}}),
+                  {{"2"}}),
+        // [Jan 1, tomorrow): 2020-12-31 23:30 UTC is already 2021 in Berlin.
+        spec_case("range_year_to_date_berlin",
+                  spec({{"column", "at_tz"}, {"range", "year to date"}, {"timezone", kBerlin}}),
+                  {{"5"}}),
+        spec_case("range_year_to_date_utc", spec({{"column", "at_utc"}, {"range", "year to date"}}),
+                  {{"4"}}),
         spec_case("range_this_month_berlin",
                   spec({{"column", "at_utc"}, {"range", "this month"}, {"timezone", kBerlin}}),
                   {{"2"}}),
