@@ -184,3 +184,29 @@ TEST(DialectRefusals, NonFiniteDoublesAreRefusedOnMysqlAndComputedOnPostgres) {
 }
 
 }  // namespace quarry::diff
+
+namespace quarry::diff {
+
+// The contract is silent on power() outside its domain; what must not happen is a NULL on one
+// engine and a number or an error on another. Every engine raises an error (docs/dialects.md).
+TEST(DifferentialErrors, PowerOutsideItsDomainIsAnErrorOnEveryEngine) {
+    Servers* servers = servers_or_fail();
+    ASSERT_NE(servers, nullptr);
+    // Row 2: d = -2.5 (a fractional power of a negative), j = -2 (a negative power of 0);
+    // row 7: i = 2^53 + 1 (overflow).
+    const std::pair<const char*, int> kErrors[] = {
+        {"power(d, 0.5)", 2}, {"power(0, j)", 2}, {"power(10, i)", 7}};
+    for (const auto& [formula, id] : kErrors) {
+        SCOPED_TRACE(formula);
+        const CompiledSpec compiled = compile_case(per_row("power_error", formula, {{id, ""}}));
+        for (const char* dialect : {"postgres", "mysql", "redshift"}) {
+            const std::string sql = dialect_by_name(dialect).render_query(compiled.query);
+            Connection& conn = std::string(dialect) == "postgres" ? *servers->postgres
+                               : std::string(dialect) == "mysql"  ? *servers->mariadb
+                                                                  : *servers->redshift;
+            EXPECT_THROW(conn.query(sql), std::runtime_error) << dialect << ": " << sql;
+        }
+    }
+}
+
+}  // namespace quarry::diff

@@ -149,6 +149,10 @@ std::vector<DiffCase> operator_cases() {
         per_row("in_integers", "i in (0, 7, 10)", {{1, "true"}, {2, "false"}, {3, "true"}, {4, N}}),
         per_row("in_with_null", "i in (1, null)", {{1, N}, {8, "true"}}),
         per_row("not_in_with_null", "i not in (1, null)", {{1, N}, {8, "false"}}),
+        per_row("in_literal_against_columns", "'abc' in (s, t)",
+                {{1, "true"}, {2, "false"}, {3, "true"}, {4, N}, {12, "false"}}),
+        per_row("eq_literal_on_the_left", "'abc' = s", {{1, "true"}, {2, "false"}, {3, "false"}}),
+        per_row("eq_concatenation", "s || t = 'abcb'", {{1, "true"}, {2, "false"}, {4, N}}),
         per_row("in_text_expressions", "s in (t, 'abc')",
                 {{1, "true"}, {3, "false"}, {4, N}, {5, "true"}, {9, "true"}, {12, "false"}}),
 
