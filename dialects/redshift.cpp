@@ -175,11 +175,6 @@ protected:
             expr(out, x);
         }
     }
-
-    void approx_count_distinct(std::string& out, const Expr& e) const override {
-        out += "APPROXIMATE ";
-        count_distinct(out, e);
-    }
 };
 
 DialectRegistration registration{"redshift", [] { return std::make_unique<RedshiftDialect>(); }};

@@ -164,7 +164,7 @@ TEST(SpecCompile, AggregateTypes) {
     const CompiledSpec c = compile(R"~({"source": "orders", "metrics": [
         "quantity", {"column": "discount", "agg": "sum"}, {"column": "revenue", "agg": "avg"},
         {"column": "country", "agg": "max"}, {"column": "country", "agg": "count"}]})~");
-    EXPECT_EQ(c.query.columns[0].expr->type, Type::Numeric);  // exact integer sums
+    EXPECT_EQ(c.query.columns[0].expr->type, Type::Integer);  // as the formula sum() types it
     EXPECT_EQ(c.query.columns[1].expr->type, Type::Double);
     EXPECT_EQ(c.query.columns[2].expr->type, Type::Double);
     EXPECT_EQ(c.query.columns[3].expr->type, Type::Text);

@@ -42,7 +42,7 @@ constexpr AggregateName kAggregates[] = {
 Type aggregate_type(Func f, Type arg) {
     switch (f) {
         case Func::Sum:
-            return arg == Type::Double ? Type::Double : Type::Numeric;
+            return arg;  // as the formula sum() types it: integer sums stay integer (and exact)
         case Func::Avg:
             return Type::Double;
         case Func::Count:
