@@ -89,6 +89,18 @@ std::string insert_statement(Connection& c, const FixtureRow& r) {
            raw(r.flag) + ")";
 }
 
+void load_far_instants(Connection& c) {
+    const bool pg = c.engine() != Engine::Mariadb;
+    c.exec("DROP TABLE IF EXISTS diff_far_instants");
+    c.exec(pg ? "CREATE TABLE diff_far_instants (id integer NOT NULL PRIMARY KEY, at timestamptz)"
+              : "CREATE TABLE diff_far_instants (id INT NOT NULL PRIMARY KEY, at DATETIME(6)) "
+                "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+    const std::string zone = pg ? "+00" : "";
+    c.exec("INSERT INTO diff_far_instants VALUES (1, " +
+           c.string_literal("1965-07-01 12:00:00" + zone) + "), (2, " +
+           c.string_literal("2040-07-01 12:00:00" + zone) + ")");
+}
+
 // The point of the MariaDB table is its folding collation: make sure it has one.
 void check_mariadb_collation(Connection& c) {
     const ResultRows rows = c.query(
@@ -108,6 +120,7 @@ void load_fixture(Connection& c) {
     c.exec(create_statement(c.engine()));
     for (const FixtureRow& r : kRows) c.exec(insert_statement(c, r));
     if (c.engine() == Engine::Mariadb) check_mariadb_collation(c);
+    load_far_instants(c);
     const ResultRows count = c.query("SELECT COUNT(*) FROM diff_fixture");
     if (count.size() != 1 || count[0][0] != std::to_string(kRows.size())) {
         throw std::runtime_error("diff_fixture did not load all its rows");
@@ -131,6 +144,13 @@ SourceInfo fixture_source() {
 }
 
 SourceInfo FixtureCatalog::find_source(const std::string& name) const {
+    if (name == kFarInstantsTable) {
+        SourceInfo s;
+        s.name = name;
+        s.relation.name = {name};
+        s.columns = {{"id", "", Type::Integer, false}, {"at", "", Type::TimestampTz, true}};
+        return s;
+    }
     if (name != kFixtureTable) {
         throw Error(sqlstate::kUndefinedTable, "unknown source \"" + name + "\"");
     }

@@ -11,8 +11,12 @@
 namespace quarry::diff {
 
 inline constexpr const char* kFixtureTable = "diff_fixture";
+// Instants outside MySQL's TIMESTAMP range (1970-01-01 00:00:01 to 2038-01-19 03:14:07 UTC):
+// columns id and at (timestamptz / DATETIME(6)); rows 1: 1965-07-01 12:00, 2: 2040-07-01 12:00.
+inline constexpr const char* kFarInstantsTable = "diff_far_instants";
 
-// Drops and creates diff_fixture on the connection's server and inserts the rows. On MariaDB the
+// Drops and creates diff_fixture (and diff_far_instants) on the connection's server and inserts
+// the rows. On MariaDB the
 // table takes the server's default utf8mb4 collation (case- and accent-insensitive, PAD SPACE),
 // as real MySQL databases do; the load checks that it did.
 void load_fixture(Connection& c);

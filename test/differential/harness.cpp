@@ -150,7 +150,7 @@ void run_on(const char* dialect, Connection& conn, const CompiledSpec& compiled,
 }
 
 json with_defaults(json spec) {
-    spec["source"] = kFixtureTable;
+    if (!spec.contains("source")) spec["source"] = kFixtureTable;
     if (!spec.contains("options")) spec["options"] = json::object();
     if (!spec["options"].contains("now")) spec["options"]["now"] = kNow;
     return spec;

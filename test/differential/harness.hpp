@@ -36,7 +36,7 @@ std::ostream& operator<<(std::ostream& os, const DiffCase& c);
 DiffCase per_row(std::string name, std::string formula,
                  std::vector<std::pair<int, std::string>> by_id, std::string zone = {});
 
-// Any spec; "source" and options.now are filled in.
+// Any spec; "source" (when absent) and options.now are filled in.
 DiffCase spec_case(std::string name, nlohmann::json spec,
                    std::vector<std::vector<std::string>> expected);
 
