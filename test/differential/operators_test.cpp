@@ -18,6 +18,9 @@ std::vector<DiffCase> operator_cases() {
                 {{1, "5"}, {2, "-5"}, {3, "0.625"}, {4, N}, {6, "-0.625"}}),
         per_row("mul_numeric_is_exact", "n * 2",
                 {{1, "5"}, {7, "0.25"}, {8, "24.69"}, {9, "-0.01"}}),
+        per_row("mul_numeric_columns_is_exact", "n * n",
+                {{5, "1.010025"}, {8, "152.399025"}, {9, "0.000025"}}),
+        per_row("sub_numeric_literal", "n - 0.0005", {{8, "12.3445"}, {10, "0.0045"}}),
         per_row("sub_numeric_and_integer", "n - j",
                 {{1, "0.5"}, {2, "-0.5"}, {8, "15.345"}, {9, N}}),
         // 7/2 = 3.5 (no integer division); / 0 is NULL (PostgreSQL would raise).
@@ -44,6 +47,7 @@ std::vector<DiffCase> operator_cases() {
                 {{1, "0.5"}, {2, "-0.5"}, {3, N}, {5, N}, {8, "0.345"}, {10, "0.005"}, {12, "3"}}),
         per_row("mod_double", "d % 2",
                 {{1, "0.5"}, {2, "-0.5"}, {3, "0.125"}, {7, "-1.5"}, {8, "1.5"}, {9, "0.1"}}),
+        per_row("mod_integer_by_double", "i % d", {{1, "2"}, {2, "-2"}, {3, "0"}, {10, "0"}}),
         per_row("mod_double_by_zero", "d % j",
                 {{1, "0.5"}, {2, "-0.5"}, {3, N}, {5, N}, {7, "-0.5"}, {8, "1.5"}, {9, N}}),
         per_row("neg_integer", "-i", {{1, "-7"}, {2, "7"}, {4, N}}),
