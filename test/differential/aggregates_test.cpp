@@ -61,6 +61,10 @@ std::vector<DiffCase> total_cases() {
         total("count_distinct_text", "count_distinct(s)", "11"),
         total("count_distinct_second_text", "count_distinct(t)", "11"),
         total("count_distinct_lower_text", "count_distinct(lower(s))", "9"),
+        total("count_distinct_concatenation", "count_distinct(s || t)", "11"),
+        total("min_of_text_expression", "min(lower(s))", ""),
+        total("max_of_text_expression", "max(concat(s, t))", "😀😀"),
+        total("sum_of_conditional", "sum(if(s = 'abc', 1, 0))", "1"),
         total("count_distinct_integers", "count_distinct(j)", "9"),
         // Formulas see wall-clock times: rows 9 and 10 are both 02:30 in Berlin.
         total("count_distinct_instants_utc", "count_distinct(at_tz)", "11"),
