@@ -295,26 +295,19 @@ protected:
         if (!in_flight_) return !session_broken();
         current_.reset();
         first_row_pending_ = false;
-        send_cancel_request();
         const int64_t deadline = deadline_after_ms(deadline_ms);
         try {
-            // Whatever the cancel leaves (the rows already sent, then 57014 or the normal end)
-            // is read and dropped, up to ReadyForQuery.
-            if (!flush_output_until(deadline)) return false;
             for (;;) {
-                if (!wait_until_result(deadline)) return false;
-                ResultPtr r(PQgetResult(conn_.get()));
-                if (!r) break;
-                const ExecStatusType st = PQresultStatus(r.get());
-                if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH) {
-                    return false;
-                }
+                send_cancel_request();
+                const int64_t until =
+                    earliest_deadline(deadline, deadline_after_ms(kCancelRepeatMs));
+                const Drain drained = drain_until(until);
+                if (drained != Drain::TimedOut) return drained == Drain::Idle;
+                if (steady_now_ms() >= deadline) return false;
             }
         } catch (...) {
             return false;
         }
-        in_flight_ = false;
-        return PQstatus(conn_.get()) == CONNECTION_OK && !fatal_notice_;
     }
 
 private:
@@ -496,24 +489,33 @@ private:
         (void)PQcancel(cancel.get(), message, sizeof message);
     }
 
-    bool flush_output_until(int64_t deadline) {
-        for (;;) {
-            const int r = PQflush(conn_.get());
-            if (r == 0) return true;
-            if (r < 0) return false;
-            const int ready =
-                wait_socket(PQsocket(conn_.get()), kWaitRead | kWaitWrite, deadline, {});
-            if (ready == 0) return false;
-            if ((ready & kWaitRead) != 0 && PQconsumeInput(conn_.get()) == 0) return false;
-        }
-    }
+    enum class Drain { Idle, Failed, TimedOut };
 
-    bool wait_until_result(int64_t deadline) {
-        while (PQisBusy(conn_.get()) != 0) {
-            if (wait_socket(PQsocket(conn_.get()), kWaitRead, deadline, {}) == 0) return false;
-            if (PQconsumeInput(conn_.get()) == 0) return false;
+    // Reads and drops what the stopped statement still sends (rows already on their way, then
+    // 57014 or its normal end), up to ReadyForQuery; sends what libpq still buffers meanwhile.
+    Drain drain_until(int64_t deadline) {
+        for (;;) {
+            const int unsent = PQflush(conn_.get());
+            if (unsent < 0) return Drain::Failed;
+            if (unsent == 0 && PQisBusy(conn_.get()) == 0) {
+                ResultPtr r(PQgetResult(conn_.get()));
+                if (!r) {
+                    in_flight_ = false;
+                    return session_broken() || fatal_notice_ ? Drain::Failed : Drain::Idle;
+                }
+                const ExecStatusType st = PQresultStatus(r.get());
+                if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH) {
+                    return Drain::Failed;
+                }
+                continue;
+            }
+            const int events = unsent == 1 ? kWaitRead | kWaitWrite : kWaitRead;
+            const int ready = wait_socket(PQsocket(conn_.get()), events, deadline, {});
+            if (ready == 0) return Drain::TimedOut;
+            if ((ready & kWaitRead) != 0 && PQconsumeInput(conn_.get()) == 0) {
+                return Drain::Failed;
+            }
         }
-        return true;
     }
 
     ConnPtr conn_;

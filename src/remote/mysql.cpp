@@ -468,19 +468,14 @@ protected:
         if (phase_ == Phase::Idle) return !broken_;
         const int64_t deadline = deadline_after_ms(deadline_ms);
         try {
-            kill_query(deadline);  // if it fails, the statement may still end in time
-            if (main_->suspended() && !main_->finish(deadline)) return false;
-            if (phase_ == Phase::Querying) {
-                if (query_status_ != 0 || mysql_field_count(main_->get()) == 0) {
-                    return end_of_drained_result();
-                }
-                open_result();
+            for (;;) {
+                kill_query(deadline);  // if it fails, the statement may still end in time
+                const int64_t until =
+                    earliest_deadline(deadline, deadline_after_ms(kCancelRepeatMs));
+                const Drain drained = drain_until(until);
+                if (drained != Drain::TimedOut) return drained == Drain::Idle;
+                if (steady_now_ms() >= deadline) return false;
             }
-            // Read the rest away: after the kill, the error that ends the rows.
-            do {
-                if (!fetch_next(deadline, {})) return false;
-            } while (row_ != nullptr);
-            return end_of_drained_result();
         } catch (...) {
             return false;
         }
@@ -524,6 +519,25 @@ private:
         if (query_status_ != 0) {
             throw connect_error(std::string("setting up the session failed: ") + mysql_error(m));
         }
+    }
+
+    enum class Drain { Idle, Broken, TimedOut };
+
+    // Finishes the interrupted call and reads the rest of the result away (after a kill: the
+    // error that ends the rows).
+    Drain drain_until(int64_t deadline) {
+        if (main_->suspended() && !main_->finish(deadline)) return Drain::TimedOut;
+        if (phase_ == Phase::Querying && query_status_ == 0 &&
+            mysql_field_count(main_->get()) != 0) {
+            open_result();
+        }
+        if (phase_ == Phase::Streaming) {
+            // A fetch after the end (the finished call may have read it) returns null at once.
+            do {
+                if (!fetch_next(deadline, {})) return Drain::TimedOut;
+            } while (row_ != nullptr);
+        }
+        return end_of_drained_result() ? Drain::Idle : Drain::Broken;
     }
 
     // The statement being stopped has ended (its rows read away, or its error received): the

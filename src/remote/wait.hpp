@@ -15,6 +15,10 @@ inline constexpr int kInterruptPollMs = 50;
 // How long cancelling a statement and draining the protocol may take before the connection is
 // given up (closed) instead: a cancel must not hang the caller on a dead network.
 inline constexpr int kCancelTimeoutMs = 5000;
+// How often a cancel is sent again while the stopped statement has not ended. A cancel that
+// reaches the server before it starts executing the statement is dropped (PostgreSQL ignores a
+// cancel while reading a command; MariaDB clears KILL QUERY when the next command begins).
+inline constexpr int kCancelRepeatMs = 1000;
 
 enum WaitEvents : int {
     kWaitRead = 1,
