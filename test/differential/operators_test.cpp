@@ -60,6 +60,10 @@ std::vector<DiffCase> operator_cases() {
             {{1, "abcb"}, {3, "abc abc"}, {4, N}, {5, ""}, {9, "😀😀"}, {11, "it's \\ back \\ "}}),
         per_row("concat_operator_with_literal", "s || '!'", {{4, N}, {12, "FR!"}}),
 
+        // Formula syntax: [Bracketed Names] and double-quoted strings.
+        per_row("bracketed_names", "[i] + [j]", {{1, "9"}, {9, N}}),
+        per_row("double_quoted_string", "s = \"abc\"", {{1, "true"}, {2, "false"}}),
+
         // ---- comparisons: numbers, then text (code points; 'abc' != 'ABC' != 'abc ')
         per_row("eq_integers", "i = j", {{1, "false"}, {3, "true"}, {4, N}, {6, "true"}, {9, N}}),
         per_row("ne_integers", "i != j", {{1, "true"}, {3, "false"}, {9, N}}),

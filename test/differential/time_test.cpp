@@ -384,6 +384,18 @@ std::vector<DiffCase> time_block_cases() {
                   {{"5"}}),
         spec_case("range_year_to_date_utc", spec({{"column", "at_utc"}, {"range", "year to date"}}),
                   {{"4"}}),
+        // Singular units: "last day" and "last 1 day" are yesterday (now: 03:00 on the 29th in
+        // Berlin, so yesterday is the DST-change day, 23 hours long).
+        with_now(
+            spec_case("range_last_day_is_yesterday",
+                      spec({{"column", "at_tz"}, {"range", "last day"}, {"timezone", kBerlin}}),
+                      {{"2"}}),
+            "2021-03-29T01:00:00Z"),
+        with_now(
+            spec_case("range_last_1_day",
+                      spec({{"column", "at_utc"}, {"range", "last 1 day"}, {"timezone", kBerlin}}),
+                      {{"2"}}),
+            "2021-03-29T01:00:00Z"),
         spec_case("range_this_month_berlin",
                   spec({{"column", "at_utc"}, {"range", "this month"}, {"timezone", kBerlin}}),
                   {{"2"}}),
