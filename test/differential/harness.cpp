@@ -219,7 +219,6 @@ const std::vector<RedshiftOnlyConstruct>& redshift_only_constructs() {
         {"DATEADD(", "DateAddClampsMonths"},
         {"DATEDIFF(", "DateDiffCountsBoundariesCrossed"},
         {"DLOG10(", "SqrtAndLogarithmsAreNullOutsideTheirDomain"},
-        {"APPROXIMATE ", "Counts"},
     };
     return constructs;
 }
