@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/error.hpp"
+#include "model/expr_print.hpp"
 #include "spec/spec.hpp"
 
 namespace quarry {
@@ -58,57 +59,18 @@ CompiledSpec compile(const std::string& text, const FakeCatalog& catalog = FakeC
     return compile_spec(parse_spec_text(text), ctx);
 }
 
-std::string sexpr(const Expr& e) {
-    switch (e.kind) {
-        case ExprKind::Literal: {
-            const Literal& l = e.literal;
-            if (l.is_null) return "null";
-            switch (e.type) {
-                case Type::Boolean:
-                    return l.boolean ? "true" : "false";
-                case Type::Integer:
-                    return std::to_string(l.integer);
-                case Type::Numeric:
-                    return "num:" + l.text;
-                case Type::Double:
-                    return "dbl:" + std::to_string(l.real);
-                case Type::Text:
-                    return "'" + l.text + "'";
-                case Type::Date:
-                    return "date:" + l.text;
-                case Type::Timestamp:
-                    return "ts:" + l.text;
-                case Type::TimestampTz:
-                    return "tstz:" + l.text;
-                case Type::Unknown:
-                    return "?";
-            }
-            return "?";
-        }
-        case ExprKind::Column:
-            return e.column;
-        case ExprKind::Call:
-            break;
-    }
-    std::string out = "(" + std::string(func_name(e.func));
-    if (e.func == Func::DateTrunc) out += ":" + std::string(time_unit_name(e.unit));
-    for (const ExprPtr& a : e.args) out += " " + sexpr(*a);
-    if (e.func == Func::ToLocalTime) out += " " + e.text;
-    return out + ")";
-}
-
 // The query, clause by clause, one line each.
 std::string show(const Query& q) {
     std::string out = "select";
     for (const OutputColumn& c : q.columns) {
-        out += " " + c.name + (c.is_group_key ? "*" : "") + "=" + sexpr(*c.expr);
+        out += " " + c.name + (c.is_group_key ? "*" : "") + "=" + to_sexpr(*c.expr);
     }
     if (!q.where.empty()) out += "\nwhere";
-    for (const ExprPtr& w : q.where) out += " " + sexpr(*w);
+    for (const ExprPtr& w : q.where) out += " " + to_sexpr(*w);
     if (!q.group_by.empty()) out += "\ngroup";
-    for (const ExprPtr& g : q.group_by) out += " " + sexpr(*g);
+    for (const ExprPtr& g : q.group_by) out += " " + to_sexpr(*g);
     if (!q.having.empty()) out += "\nhaving";
-    for (const ExprPtr& h : q.having) out += " " + sexpr(*h);
+    for (const ExprPtr& h : q.having) out += " " + to_sexpr(*h);
     if (!q.order_by.empty()) out += "\norder";
     for (const OrderKey& k : q.order_by) {
         out += " #" + std::to_string(k.output_index) + (k.descending ? " desc" : " asc");
@@ -251,7 +213,7 @@ std::string where_of(const std::string& filters) {
         compile(R"~({"source": "orders", "metrics": ["revenue"], "filters": )~" + filters + "}")
             .query;
     std::string out;
-    for (const ExprPtr& w : q.where) out += (out.empty() ? "" : " ") + sexpr(*w);
+    for (const ExprPtr& w : q.where) out += (out.empty() ? "" : " ") + to_sexpr(*w);
     return out;
 }
 
@@ -312,7 +274,7 @@ TEST(SpecCompile, TemporalFilterValues) {
             "time": {"timezone": "Europe/Paris"}, "filters": [)~" +
                                 filter + "]}")
                             .query;
-        return sexpr(*q.where.at(0));
+        return to_sexpr(*q.where.at(0));
     };
     EXPECT_EQ(where_in_paris(R"~({"column": "ordered_at", "op": ">=", "value": "2024-07-01"})~"),
               "(>= ordered_at tstz:2024-06-30 22:00:00)");
@@ -353,14 +315,14 @@ TEST(SpecCompile, Having) {
                            {"metric": "revenue", "op": "=", "value": 0}]}]})~")
                         .query;
     ASSERT_EQ(q.having.size(), 5u);
-    EXPECT_EQ(sexpr(*q.having[0]), "(> (sum revenue) 1000)");
-    EXPECT_EQ(sexpr(*q.having[1]),
+    EXPECT_EQ(to_sexpr(*q.having[0]), "(> (sum revenue) 1000)");
+    EXPECT_EQ(to_sexpr(*q.having[1]),
               "(or (!= (/ (sum (- revenue cost)) (sum revenue)) 0) "
               "(is null (/ (sum (- revenue cost)) (sum revenue))))");
-    EXPECT_EQ(sexpr(*q.having[2]),
+    EXPECT_EQ(to_sexpr(*q.having[2]),
               "(or (not (contains (max country) 'x')) (is null (max country)))");
-    EXPECT_EQ(sexpr(*q.having[3]), "(> (count order_id) 2)");
-    EXPECT_EQ(sexpr(*q.having[4]), "(or (< (sum quantity) 5) (= (sum revenue) 0))");
+    EXPECT_EQ(to_sexpr(*q.having[3]), "(> (count order_id) 2)");
+    EXPECT_EQ(to_sexpr(*q.having[4]), "(or (< (sum quantity) 5) (= (sum revenue) 0))");
     // The metric in having is the selected expression itself.
     EXPECT_EQ(q.having[0]->args[0].get(), q.columns[1].expr.get());
 }

@@ -97,25 +97,7 @@ std::string shortest_double(double v) {
     return std::string(buf, res.ptr);
 }
 
-std::string_view sql_unit(TimeUnit u) {
-    switch (u) {
-        case TimeUnit::Minute:
-            return "minute";
-        case TimeUnit::Hour:
-            return "hour";
-        case TimeUnit::Day:
-            return "day";
-        case TimeUnit::Week:
-            return "week";
-        case TimeUnit::Month:
-            return "month";
-        case TimeUnit::Quarter:
-            return "quarter";
-        case TimeUnit::Year:
-            return "year";
-    }
-    internal("unknown time unit");
-}
+std::string_view sql_unit(TimeUnit u) { return time_unit_name(u); }  // the same words
 
 bool is_utc_zone(std::string_view zone) { return zone == "UTC" || zone == "Etc/UTC"; }
 
