@@ -364,4 +364,14 @@ TEST(FormulaNormalize, SpellingDoesNotMatterMeaningDoes) {
 }
 
 }  // namespace
+TEST(FormulaParse, BareNamesAreAsciiWhateverTheLocale) {
+    // A backend runs under its database's LC_CTYPE; a Latin-1 locale would call é a letter.
+    // Bare names are ASCII everywhere, other names go in brackets.
+    EXPECT_EQ(
+        fault("quantit\xc3\xa9 + 1"),
+        "22023 metrics[0].formula: syntax error at position 8: unexpected character \"\xc3\xa9\"");
+    EXPECT_EQ(fault("[quantit\xc3\xa9] + 1"),
+              "42703 metrics[0].formula: unknown column \"quantit\xc3\xa9\" (at position 1)");
+}
+
 }  // namespace quarry

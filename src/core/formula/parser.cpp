@@ -1,10 +1,10 @@
 // Lexer and precedence-climbing parser of the formula language. Recursion is bounded twice: by
 // the nesting depth while parsing (kMaxFormulaDepth) and by the height of the tree it builds,
 // so neither hostile nesting nor a 10,000-term chain can exhaust the stack later on.
-#include <cctype>
 #include <cstring>
 
 #include "common/error.hpp"
+#include "common/text.hpp"
 #include "formula/ast.hpp"
 #include "formula/formula.hpp"
 
@@ -61,33 +61,23 @@ struct Token {
     bool has_exponent = false;
 };
 
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(a[i])) !=
-            std::tolower(static_cast<unsigned char>(b[i]))) {
-            return false;
-        }
-    }
-    return true;
-}
-
 Keyword keyword_of(std::string_view word) {
     if (word.size() > 5) return Keyword::None;
     for (const KeywordName& k : kKeywords) {
-        if (iequals(word, k.text)) return k.keyword;
+        if (equals_ignoring_ascii_case(word, k.text)) return k.keyword;
     }
     return Keyword::None;
 }
 
 std::string lowercase(std::string_view s) {
     std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : out) c = ascii_lower(c);
     return out;
 }
 
-bool is_ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_'; }
-bool is_ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
+// ASCII only, whatever the process's locale: other names go in [brackets].
+bool is_ident_start(char c) { return is_ascii_letter(c) || c == '_'; }
+bool is_ident_char(char c) { return is_ascii_letter(c) || is_ascii_digit(c) || c == '_'; }
 
 class Lexer {
 public:
@@ -99,9 +89,8 @@ public:
         t.position = static_cast<uint32_t>(pos_ + 1);
         if (pos_ >= text_.size()) return t;
         char c = text_[pos_];
-        if (std::isdigit(static_cast<unsigned char>(c)) ||
-            (c == '.' && pos_ + 1 < text_.size() &&
-             std::isdigit(static_cast<unsigned char>(text_[pos_ + 1])))) {
+        if (is_ascii_digit(c) ||
+            (c == '.' && pos_ + 1 < text_.size() && is_ascii_digit(text_[pos_ + 1]))) {
             return number(t);
         }
         if (c == '\'' || c == '"') return quoted(t, c);
@@ -125,28 +114,27 @@ public:
 
 private:
     void skip_space() {
-        while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) {
+        while (pos_ < text_.size() && is_ascii_space(text_[pos_])) {
             ++pos_;
         }
     }
 
     Token number(Token& t) {
         size_t start = pos_;
-        while (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_]))) ++pos_;
+        while (pos_ < text_.size() && is_ascii_digit(text_[pos_])) ++pos_;
         if (pos_ < text_.size() && text_[pos_] == '.') {
             t.has_dot = true;
             ++pos_;
-            while (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_]))) {
+            while (pos_ < text_.size() && is_ascii_digit(text_[pos_])) {
                 ++pos_;
             }
         }
         if (pos_ < text_.size() && (text_[pos_] == 'e' || text_[pos_] == 'E')) {
             size_t mark = pos_++;
             if (pos_ < text_.size() && (text_[pos_] == '+' || text_[pos_] == '-')) ++pos_;
-            if (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_]))) {
+            if (pos_ < text_.size() && is_ascii_digit(text_[pos_])) {
                 t.has_exponent = true;
-                while (pos_ < text_.size() &&
-                       std::isdigit(static_cast<unsigned char>(text_[pos_]))) {
+                while (pos_ < text_.size() && is_ascii_digit(text_[pos_])) {
                     ++pos_;
                 }
             } else {
@@ -200,6 +188,13 @@ private:
         return t;
     }
 
+    // The whole UTF-8 sequence starting at `at`: a message must not hold half a character.
+    std::string_view character_at(size_t at) const {
+        const auto lead = static_cast<unsigned char>(text_[at]);
+        const size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        return text_.substr(at, length);
+    }
+
     Token symbol(Token& t) {
         static constexpr const char* kTwoChar[] = {"!=", "<>", "<=", ">=", "||"};
         t.kind = TokenKind::Symbol;
@@ -212,7 +207,7 @@ private:
         }
         char c = text_[pos_];
         if (std::strchr("+-*/%=<>(),", c) == nullptr) {
-            fail(t.position, "unexpected character " + quote_for_message(text_.substr(pos_, 1)));
+            fail(t.position, "unexpected character " + quote_for_message(character_at(pos_)));
         }
         t.text.assign(1, c);
         ++pos_;

@@ -1,6 +1,5 @@
 // Name resolution and type checking: formula syntax tree -> typed model expression.
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <climits>
 #include <cmath>
@@ -9,6 +8,7 @@
 #include <unordered_map>
 
 #include "common/error.hpp"
+#include "common/text.hpp"
 #include "formula/ast.hpp"
 #include "formula/formula.hpp"
 
@@ -23,17 +23,6 @@ using formula::NodeKind;
 // Bounds the model trees built through chains of stored formulas (each formula alone is bounded
 // by the parser), so that renderers can recurse over any tree the compiler accepts.
 constexpr int kMaxExprHeight = 256;
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(a[i])) !=
-            std::tolower(static_cast<unsigned char>(b[i]))) {
-            return false;
-        }
-    }
-    return true;
-}
 
 // A name as the source knows it: the column or stored formula it resolves to.
 struct NameMatch {
@@ -54,13 +43,13 @@ NameMatch match_name(const SourceInfo& source, std::string_view name) {
     int hits = 0;
     NameMatch ci;
     for (const ColumnInfo& c : source.columns) {
-        if (iequals(c.name, name)) {
+        if (equals_ignoring_ascii_case(c.name, name)) {
             ci.column = &c;
             ++hits;
         }
     }
     for (const auto& f : source.formulas) {
-        if (iequals(f.first, name)) {
+        if (equals_ignoring_ascii_case(f.first, name)) {
             ci.formula = &f;
             ci.column = nullptr;
             ++hits;

@@ -1,7 +1,8 @@
 #include "model/types.hpp"
 
-#include <cctype>
 #include <string>
+
+#include "common/text.hpp"
 
 namespace quarry {
 
@@ -52,7 +53,7 @@ std::string_view time_unit_name(TimeUnit u) {
 bool parse_time_unit(std::string_view text, TimeUnit& out) {
     std::string lower;
     lower.reserve(text.size());
-    for (char c : text) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char c : text) lower += ascii_lower(c);
     if (lower.size() > 1 && lower.back() == 's') lower.pop_back();
     static constexpr TimeUnit kUnits[] = {TimeUnit::Minute, TimeUnit::Hour,  TimeUnit::Day,
                                           TimeUnit::Week,   TimeUnit::Month, TimeUnit::Quarter,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "common/text.hpp"
 #include "spec/compiler.hpp"
 
 namespace quarry::spec_detail {
@@ -13,16 +14,6 @@ bool is_identifier_start(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
 bool is_identifier_char(char c) { return is_identifier_start(c) || (c >= '0' && c <= '9'); }
-
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-        if (lower(a[i]) != lower(b[i])) return false;
-    }
-    return true;
-}
 
 // Scans a formula's names (bare identifiers and [bracketed names], outside string literals).
 // Reports a call of now() or today(), and collects the other names.
@@ -56,7 +47,8 @@ bool scan_formula(std::string_view text, std::vector<std::string_view>& names) {
             const bool call = j < text.size() && text[j] == '(';
             if (!call) {
                 names.push_back(name);
-            } else if (equals_ignoring_case(name, "now") || equals_ignoring_case(name, "today")) {
+            } else if (equals_ignoring_ascii_case(name, "now") ||
+                       equals_ignoring_ascii_case(name, "today")) {
                 return true;
             }
         } else {
@@ -199,7 +191,7 @@ bool uses_now(const std::vector<std::string_view>& formulas,
         const std::string_view name = pending.back();
         pending.pop_back();
         for (const auto& [stored_name, text] : source.formulas) {
-            if (!equals_ignoring_case(stored_name, name)) continue;
+            if (!equals_ignoring_ascii_case(stored_name, name)) continue;
             if (std::find(seen.begin(), seen.end(), &text) != seen.end()) continue;
             seen.push_back(&text);
             if (scan_formula(text, pending)) return true;

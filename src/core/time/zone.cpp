@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "common/error.hpp"
+#include "common/text.hpp"
 #include "time/civil_internal.hpp"
 #include "time/time.hpp"
 
@@ -39,18 +40,10 @@ constexpr std::array<std::string_view, 12> kUtcAliases = {
                 "time zone file of " + quote_for_message(name) + " is malformed");
 }
 
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-        auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-        if (lower(a[i]) != lower(b[i])) return false;
-    }
-    return true;
-}
-
 bool is_utc_alias(std::string_view name) {
-    return std::any_of(kUtcAliases.begin(), kUtcAliases.end(),
-                       [&](std::string_view alias) { return equals_ignoring_case(alias, name); });
+    return std::any_of(kUtcAliases.begin(), kUtcAliases.end(), [&](std::string_view alias) {
+        return equals_ignoring_ascii_case(alias, name);
+    });
 }
 
 // Segments of [A-Za-z0-9_+-] separated by single '/': no "..", no absolute path, nothing a
@@ -94,7 +87,7 @@ bool find_entry_ignoring_case(const std::string& dir, std::string_view segment,
     if (d == nullptr) return false;
     bool ok = false;
     while (const dirent* entry = readdir(d)) {
-        if (equals_ignoring_case(entry->d_name, segment)) {
+        if (equals_ignoring_ascii_case(entry->d_name, segment)) {
             found = entry->d_name;
             ok = true;
             break;
