@@ -295,19 +295,9 @@ protected:
         if (!in_flight_) return !session_broken();
         current_.reset();
         first_row_pending_ = false;
-        const int64_t deadline = deadline_after_ms(deadline_ms);
-        try {
-            for (;;) {
-                send_cancel_request();
-                const int64_t until =
-                    earliest_deadline(deadline, deadline_after_ms(kCancelRepeatMs));
-                const Drain drained = drain_until(until);
-                if (drained != Drain::TimedOut) return drained == Drain::Idle;
-                if (steady_now_ms() >= deadline) return false;
-            }
-        } catch (...) {
-            return false;
-        }
+        return cancel_repeatedly(
+            deadline_ms, [&] { send_cancel_request(); },
+            [&](int64_t until) { return drain_until(until); });
     }
 
 private:
@@ -489,23 +479,21 @@ private:
         (void)PQcancel(cancel.get(), message, sizeof message);
     }
 
-    enum class Drain { Idle, Failed, TimedOut };
-
     // Reads and drops what the stopped statement still sends (rows already on their way, then
     // 57014 or its normal end), up to ReadyForQuery; sends what libpq still buffers meanwhile.
     Drain drain_until(int64_t deadline) {
         for (;;) {
             const int unsent = PQflush(conn_.get());
-            if (unsent < 0) return Drain::Failed;
+            if (unsent < 0) return Drain::Broken;
             if (unsent == 0 && PQisBusy(conn_.get()) == 0) {
                 ResultPtr r(PQgetResult(conn_.get()));
                 if (!r) {
                     in_flight_ = false;
-                    return session_broken() || fatal_notice_ ? Drain::Failed : Drain::Idle;
+                    return session_broken() || fatal_notice_ ? Drain::Broken : Drain::Idle;
                 }
                 const ExecStatusType st = PQresultStatus(r.get());
                 if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH) {
-                    return Drain::Failed;
+                    return Drain::Broken;
                 }
                 continue;
             }
@@ -513,7 +501,7 @@ private:
             const int ready = wait_socket(PQsocket(conn_.get()), events, deadline, {});
             if (ready == 0) return Drain::TimedOut;
             if ((ready & kWaitRead) != 0 && PQconsumeInput(conn_.get()) == 0) {
-                return Drain::Failed;
+                return Drain::Broken;
             }
         }
     }

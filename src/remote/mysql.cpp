@@ -467,18 +467,10 @@ protected:
         if (!main_) return false;
         if (phase_ == Phase::Idle) return !broken_;
         const int64_t deadline = deadline_after_ms(deadline_ms);
-        try {
-            for (;;) {
-                kill_query(deadline);  // if it fails, the statement may still end in time
-                const int64_t until =
-                    earliest_deadline(deadline, deadline_after_ms(kCancelRepeatMs));
-                const Drain drained = drain_until(until);
-                if (drained != Drain::TimedOut) return drained == Drain::Idle;
-                if (steady_now_ms() >= deadline) return false;
-            }
-        } catch (...) {
-            return false;
-        }
+        return cancel_repeatedly(
+            deadline_ms,
+            [&] { kill_query(deadline); },  // if it fails, the statement may still end in time
+            [&](int64_t until) { return drain_until(until); });
     }
 
 private:
@@ -520,8 +512,6 @@ private:
             throw connect_error(std::string("setting up the session failed: ") + mysql_error(m));
         }
     }
-
-    enum class Drain { Idle, Broken, TimedOut };
 
     // Finishes the interrupted call and reads the rest of the result away (after a kill: the
     // error that ends the rows).

@@ -32,6 +32,29 @@ int64_t deadline_after_ms(int ms);
 // The earlier of two deadlines, where 0 means none.
 int64_t earliest_deadline(int64_t a, int64_t b);
 
+// How reading a stopped statement back to idle ended.
+enum class Drain { Idle, Broken, TimedOut };
+
+// Stops the statement in flight: `ask` asks the server to stop it (again every kCancelRepeatMs),
+// `drain_until(deadline)` reads the protocol until it is idle, broken, or the deadline passed.
+// True when the session is idle again within `deadline_ms`; false otherwise (or if either
+// throws): the caller then closes the connection.
+template <typename Ask, typename DrainUntil>
+bool cancel_repeatedly(int deadline_ms, Ask ask, DrainUntil drain_until) noexcept {
+    const int64_t deadline = deadline_after_ms(deadline_ms);
+    try {
+        for (;;) {
+            ask();
+            const Drain drained =
+                drain_until(earliest_deadline(deadline, deadline_after_ms(kCancelRepeatMs)));
+            if (drained != Drain::TimedOut) return drained == Drain::Idle;
+            if (steady_now_ms() >= deadline) return false;
+        }
+    } catch (...) {
+        return false;
+    }
+}
+
 // Waits until `fd` is ready for `events` (kWaitRead | kWaitWrite) or `deadline` (steady ms, 0 =
 // none) passes. Calls `check` before each slice of at most kInterruptPollMs; whatever it throws
 // propagates. Returns the ready events (hang-ups and errors count as readable: the client
