@@ -144,25 +144,25 @@ ExprPtr SpecCompiler::literal(const Operand& operand, const json& value, const P
         if (!parse_civil(text, c, has_offset, offset)) bad_temporal(path, text, date_only);
         if (date_only) {
             if (has_offset || has_time_of_day(c)) bad_temporal(path, text, true);
-            resolved_value = format_date(c);
+            if (describe_) resolved_value = format_date(c);
             return make_date(format_date(c));
         }
         if (operand.kind == ValueKind::WallClock) {
             if (has_offset)
                 c = out_.zone->to_local(micros_from_civil(c) - offset * kMicrosPerSecond);
             std::string wall = format_timestamp(c);
-            resolved_value = wall;
+            if (describe_) resolved_value = wall;
             return make_timestamp(std::move(wall));
         }
         // An instant: wall-clock text is read in the zone.
         const Instant instant = has_offset ? micros_from_civil(c) - offset * kMicrosPerSecond
                                            : out_.zone->from_local(c);
-        resolved_value = format_instant(instant);
+        if (describe_) resolved_value = format_instant(instant);
         std::string utc = format_timestamp(civil_from_micros(instant));
         if (operand.kind == ValueKind::UtcTimestamp) return make_timestamp(std::move(utc));
         return make_timestamptz(std::move(utc));
     }
-    resolved_value = value;
+    if (describe_) resolved_value = value;
     switch (t) {
         case Type::Boolean:
             if (!value.is_boolean()) wrong_type(path, value, "a boolean");
@@ -270,7 +270,7 @@ ExprPtr SpecCompiler::predicate(const Operand& operand, const json& f, const Pat
         }
     }
     const Path values_path = path.key("values");
-    json rvs = json::array();
+    json rvs = describe_ ? json::array() : json();
     std::vector<ExprPtr> args;
     args.reserve(values->size() + 1);
     args.push_back(x);
@@ -331,12 +331,12 @@ ExprPtr SpecCompiler::filter_or(const json& list, const Path& path, json& resolv
     }
     expect_array(list, path);
     if (list.empty()) fail(path, "an \"or\" needs at least one filter");
-    resolved = json::array();
+    if (describe_) resolved = json::array();
     ExprPtr any;
     for (size_t i = 0; i < list.size(); ++i) {
-        json r = json::object();
+        json r = describe_ ? json::object() : json();
         ExprPtr term = filter(list[i], path.index(i), r, depth, having);
-        resolved.push_back(std::move(r));
+        if (describe_) resolved.push_back(std::move(r));
         any = any ? boolean(Func::Or, {std::move(any), std::move(term)}) : std::move(term);
     }
     return any;
@@ -352,7 +352,9 @@ ExprPtr SpecCompiler::filter(const json& f, const Path& path, json& resolved, in
     }
     if (const json* list = find(f, "or")) {
         check_keys(f, path, {"or"});
-        return filter_or(*list, path.key("or"), resolved["or"], depth + 1, having);
+        json ignored;  // without a description, nothing is written into it
+        return filter_or(*list, path.key("or"), describe_ ? resolved["or"] : ignored, depth + 1,
+                         having);
     }
     if (const json* text = find(f, "formula")) {
         check_keys(f, path, {"formula"});
@@ -409,22 +411,22 @@ ExprPtr SpecCompiler::filter(const json& f, const Path& path, json& resolved, in
 
 void SpecCompiler::compile_filters(const json& list, const Path& path) {
     expect_array(list, path);
-    json resolved = json::array();
+    json resolved = describe_ ? json::array() : json();
     for (size_t i = 0; i < list.size(); ++i) {
-        json r = json::object();
+        json r = describe_ ? json::object() : json();
         out_.query.where.push_back(filter(list[i], path.index(i), r, 0, false));
-        resolved.push_back(std::move(r));
+        if (describe_) resolved.push_back(std::move(r));
     }
     if (describe_) out_.resolved["filters"] = std::move(resolved);
 }
 
 void SpecCompiler::compile_having(const json& list, const Path& path) {
     expect_array(list, path);
-    json resolved = json::array();
+    json resolved = describe_ ? json::array() : json();
     for (size_t i = 0; i < list.size(); ++i) {
-        json r = json::object();
+        json r = describe_ ? json::object() : json();
         out_.query.having.push_back(filter(list[i], path.index(i), r, 0, true));
-        resolved.push_back(std::move(r));
+        if (describe_) resolved.push_back(std::move(r));
     }
     if (describe_) out_.resolved["having"] = std::move(resolved);
 }

@@ -186,7 +186,7 @@ void SpecCompiler::compile_source(const json& spec) {
 void SpecCompiler::compile_options(const json* options) {
     const Path root;
     const Path path = root.key("options");
-    json resolved = json::object();
+    json resolved = describe_ ? json::object() : json();
     out_.now = ctx_.transaction_now;
     if (options != nullptr) {
         expect_object(*options, path);
@@ -255,7 +255,7 @@ void SpecCompiler::add_output(std::string name, ExprPtr expr, bool group_key, co
 
 void SpecCompiler::compile_groupby(const json& list, const Path& path) {
     expect_array(list, path);
-    json resolved = json::array();
+    json resolved = describe_ ? json::array() : json();
     for (size_t i = 0; i < list.size(); ++i) {
         const Path item_path = path.index(i);
         const json& item = list[i];
@@ -336,7 +336,7 @@ ExprPtr SpecCompiler::aggregate_column(const std::string& column, std::string_vi
 
 void SpecCompiler::compile_metrics(const json& list, const Path& path) {
     expect_array(list, path);
-    json resolved = json::array();
+    json resolved = describe_ ? json::array() : json();
     for (size_t i = 0; i < list.size(); ++i) {
         const Path item_path = path.index(i);
         const json& item = list[i];
@@ -409,7 +409,7 @@ void SpecCompiler::compile_order(const json& order, const Path& path) {
         items = &single;
     }
     expect_array(*items, path);
-    json resolved = json::array();
+    json resolved = describe_ ? json::array() : json();
     for (size_t i = 0; i < items->size(); ++i) {
         const json& item = (*items)[i];
         const Path item_path = order.is_array() ? path.index(i) : path;
@@ -455,7 +455,7 @@ void SpecCompiler::compile_order(const json& order, const Path& path) {
 }
 
 void SpecCompiler::default_order() {
-    json resolved = json::array();
+    json resolved = describe_ ? json::array() : json();
     // A time series comes back in time order: the bucket is the first output.
     if (has_grain_) {
         const OutputColumn& bucket = out_.query.columns.front();
