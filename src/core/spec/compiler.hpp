@@ -76,9 +76,16 @@ private:
     const bool describe_;  // fill out_.resolved (see CompileContext::describe)
     FormulaContext fctx_;
     bool has_grain_ = false;
-    // Names and formula texts the spec uses, for the now()-dependence of its result.
+    // Names and formula texts the spec uses, for the now()-dependence of its cache key: kept
+    // only when describing (the key is not computed otherwise).
     std::vector<std::string_view> names_used_;
     std::vector<std::string_view> formulas_used_;
+    void used_name(std::string_view name) {
+        if (describe_) names_used_.push_back(name);
+    }
+    void used_formula(std::string_view text) {
+        if (describe_) formulas_used_.push_back(text);
+    }
     // Output names of metrics (the leading entries of query.columns are group keys).
     size_t first_metric_ = 0;
 };

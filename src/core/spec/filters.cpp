@@ -294,7 +294,7 @@ Operand SpecCompiler::filter_operand(const std::string& column, const Path& path
             const ColumnInfo* info = resolve_column(out_.source, column);
             if (!is_temporal(info->type)) return Operand{name_expr(column, path), ValueKind::Plain};
             // Instants compare raw with bounds converted in C++: an index on the column serves.
-            names_used_.push_back(column);
+            used_name(column);
             ExprPtr raw =
                 make_column(info->physical_name.empty() ? info->name : info->physical_name,
                             info->type, info->nullable);

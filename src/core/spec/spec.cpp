@@ -236,12 +236,12 @@ void SpecCompiler::compile_options(const json* options) {
 }
 
 ExprPtr SpecCompiler::formula(const std::string& text, const Path& path, std::string* normalized) {
-    formulas_used_.push_back(text);
+    used_formula(text);
     return compile_formula(text, fctx_, path.str(), describe_ ? normalized : nullptr);
 }
 
 ExprPtr SpecCompiler::name_expr(const std::string& name, const Path& path) {
-    names_used_.push_back(name);
+    used_name(name);
     return compile_name(name, fctx_, path.str());
 }
 

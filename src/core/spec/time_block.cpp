@@ -166,7 +166,7 @@ void SpecCompiler::restrict_to_range(const std::string& column, const TimeRange&
         case NameKind::Column: {
             // The raw column, not its wall-clock form: the comparison stays sargable.
             const ColumnInfo* info = resolve_column(out_.source, column);
-            names_used_.push_back(column);
+            used_name(column);
             x = make_column(info->physical_name.empty() ? info->name : info->physical_name,
                             info->type, info->nullable);
             raw = true;
