@@ -169,6 +169,11 @@ TEST(FormulaLimits, LengthNulAndInListSize) {
     for (size_t i = 1; i <= kMaxInListItems; ++i) list += ", " + std::to_string(i);
     EXPECT_EQ(fault(list + ")"),
               "22023 metrics[0].formula: more than 10000 items in an in (...) list");
+    std::string call = "greatest(0";
+    for (size_t i = 1; i <= kMaxInListItems; ++i) call += ",1";
+    EXPECT_EQ(fault(call + ")"),
+              "22023 metrics[0].formula: more than 10000 arguments in a call");
+    EXPECT_EQ(fault(call.substr(0, call.size() - 2) + ")"), "");  // 10,000 arguments are fine
 }
 
 TEST(FormulaResolve, UnknownNamesAndFunctions) {

@@ -387,21 +387,7 @@ private:
         expect(Keyword::In, "in");
         expect_symbol("(");
         n.kids.push_back(lhs);
-        while (true) {
-            if (n.kids.size() > kMaxInListItems) {
-                throw spec_error(
-                    path_,
-                    "more than " + std::to_string(kMaxInListItems) + " items in an in (...) list",
-                    sqlstate::kInvalidParameterValue);
-            }
-            n.kids.push_back(expression(0, depth + 1));
-            if (at_symbol(",")) {
-                advance();
-                continue;
-            }
-            expect_symbol(")");
-            break;
-        }
+        comma_list_until_close(n, depth, "items in an in (...) list");
         return add(std::move(n));
     }
 
@@ -487,7 +473,20 @@ private:
             advance();
             return add(std::move(n));
         }
+        comma_list_until_close(n, depth, "arguments in a call");
+        return add(std::move(n));
+    }
+
+    // `expr, expr, ... )` appended to n's kids: the items of an in (...) list or the arguments
+    // of a call, bounded alike.
+    void comma_list_until_close(Node& n, int depth, const char* items) {
+        const size_t first = n.kids.size();
         while (true) {
+            if (n.kids.size() - first >= kMaxInListItems) {
+                throw spec_error(path_,
+                                 "more than " + std::to_string(kMaxInListItems) + " " + items,
+                                 sqlstate::kInvalidParameterValue);
+            }
             n.kids.push_back(expression(0, depth + 1));
             if (at_symbol(",")) {
                 advance();
@@ -496,7 +495,6 @@ private:
             expect_symbol(")");
             break;
         }
-        return add(std::move(n));
     }
 
     uint32_t case_when(uint32_t position, int depth) {
