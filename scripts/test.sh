@@ -132,6 +132,7 @@ regress() {
     return 1
 }
 if compgen -G 'sql/*.sql' >/dev/null; then
+    scripts/fdw_fixtures.sh || fatal "scripts/fdw_fixtures.sh (remote fixtures of the FDW tests)"
     run_suite regress regress
 else
     skipped+=("regress (no sql/*.sql)")
