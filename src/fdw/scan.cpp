@@ -75,7 +75,7 @@ void begin_scan(ForeignScanState* node, int eflags) {
         for (int i = 0; i < natts; ++i) run->slot_index.push_back(i);
     }
     run->row_context = pg::pg_call([context] {
-        return AllocSetContextCreate(context, "quarry_fdw row", ALLOCSET_SMALL_SIZES);
+        return AllocSetContextCreateInternal(context, "quarry_fdw row", ALLOCSET_SMALL_SIZES);
     });
     state->run = run.release();
     state->on_delete.func = delete_run;
