@@ -151,10 +151,10 @@ bool parse_timestamp(const char* data, size_t size, std::string_view suffix, int
         }
         int64 fraction = 0;
         if (parse_fraction(data, size, 19, &fraction, digits) != size) return false;
-        time = ((static_cast<int64>(hour) * kMinutesPerHour + minute) * kSecondsPerMinute +
-                second) *
-                   USECS_PER_SEC +
-               fraction;
+        time =
+            ((static_cast<int64>(hour) * kMinutesPerHour + minute) * kSecondsPerMinute + second) *
+                USECS_PER_SEC +
+            fraction;
     }
     *result = static_cast<int64>(date) * USECS_PER_DAY + time;
     return true;
@@ -326,11 +326,9 @@ DatumConverter::DatumConverter(const remote::Column& remote, Oid local_type, int
             case FLOAT4OID:
                 break;
             default: {
-                const std::string message = "cannot read remote column of type " +
-                                            remote.type_name + " as type " +
-                                            pg::pg_call([local_type] {
-                                                return format_type_be(local_type);
-                                            });
+                const std::string message =
+                    "cannot read remote column of type " + remote.type_name + " as type " +
+                    pg::pg_call([local_type] { return format_type_be(local_type); });
                 fail(ERRCODE_DATATYPE_MISMATCH, message.c_str(),
                      "Declare the column as bit(n), bit varying, an integer type, numeric or "
                      "boolean.");
@@ -369,7 +367,8 @@ Datum DatumConverter::convert(remote::Value value, bool* is_null) const {
                 const double v = strtod(text, &end);
                 // Hex floats and "inf"-like spellings strtod takes but float8in may not, and
                 // values out of range, are left to float8in.
-                if (errno == 0 && end == text + size && !std::isinf(v) && is_digit(text[size - 1])) {
+                if (errno == 0 && end == text + size && !std::isinf(v) &&
+                    is_digit(text[size - 1])) {
                     return Float8GetDatum(v);
                 }
             }
@@ -467,7 +466,9 @@ Datum DatumConverter::convert_int(const char* data, size_t size, int64 min, int6
             return input(data, size);  // the input function's error, or its reading
     }
     out_of_range(data, size,
-                 max == PG_INT16_MAX ? "smallint" : max == PG_INT32_MAX ? "integer" : "bigint");
+                 max == PG_INT16_MAX   ? "smallint"
+                 : max == PG_INT32_MAX ? "integer"
+                                       : "bigint");
 }
 
 Datum DatumConverter::convert_text(const char* data, size_t size) const {
@@ -575,11 +576,10 @@ Datum DatumConverter::input(const char* data, size_t size) const {
         context.arg = const_cast<DatumConverter*>(self);
         context.previous = error_context_stack;
         error_context_stack = &context;
-        const Datum d = direct != nullptr
-                            ? DirectFunctionCall3(direct, CStringGetDatum(text),
-                                                  ObjectIdGetDatum(InvalidOid),
-                                                  Int32GetDatum(typmod))
-                            : InputFunctionCall(info, text, param, typmod);
+        const Datum d = direct != nullptr ? DirectFunctionCall3(direct, CStringGetDatum(text),
+                                                                ObjectIdGetDatum(InvalidOid),
+                                                                Int32GetDatum(typmod))
+                                          : InputFunctionCall(info, text, param, typmod);
         error_context_stack = context.previous;
         return d;
     });

@@ -3,12 +3,12 @@
 // The remote hands every value as exact text (remote/connection.hpp, ValueKind); a converter,
 // made once per result column, turns it into a Datum of the local column's type and typmod in
 // CurrentMemoryContext. The converter holds no pointer into PostgreSQL memory, so it may be made
-// in any memory context (the executor's per-tuple one included). The constructor chooses one conversion path for the (remote kind, local
-// type) pair; convert() then only runs that path. The common paths (int2/int4/int8, float8,
-// boolean, text/varchar, bytea, date, timestamp, timestamptz, MySQL TIME into time or interval)
-// are done here without the type's input function, and without a PostgreSQL call at all for
-// the by-value types; numeric, json/jsonb, bit strings and everything else go through the
-// type's input function. Conversions that need more than the input function:
+// in any memory context (the executor's per-tuple one included). The constructor chooses one
+// conversion path for the (remote kind, local type) pair; convert() then only runs that path. The
+// common paths (int2/int4/int8, float8, boolean, text/varchar, bytea, date, timestamp, timestamptz,
+// MySQL TIME into time or interval) are done here without the type's input function, and without a
+// PostgreSQL call at all for the by-value types; numeric, json/jsonb, bit strings and everything
+// else go through the type's input function. Conversions that need more than the input function:
 //  - MySQL BIT(n) (an unsigned integer in decimal) into bit(n)/varbit: the n-bit string;
 //  - MySQL TINYINT(1) and BIT into boolean: 0 and 1 (anything else is an error, as boolin's);
 //  - MySQL binary strings into bytea: the raw bytes (never through byteain); PostgreSQL bytea
@@ -47,22 +47,22 @@ private:
         Int2,
         Int4,
         Int8,
-        IntFromBool,   // PostgreSQL boolean into an integer type: t = 1, f = 0
+        IntFromBool,  // PostgreSQL boolean into an integer type: t = 1, f = 0
         Float8,
-        Bool,          // "t"/"f" and "1"/"0"
-        Text,          // text, varchar without a length, name-like text
-        Varchar,       // varchar(n): fast when the bytes fit, else varchar_in's check
-        ByteaRaw,      // MySQL binary string: the bytes
-        ByteaHex,      // PostgreSQL bytea text: \x hex
+        Bool,      // "t"/"f" and "1"/"0"
+        Text,      // text, varchar without a length, name-like text
+        Varchar,   // varchar(n): fast when the bytes fit, else varchar_in's check
+        ByteaRaw,  // MySQL binary string: the bytes
+        ByteaHex,  // PostgreSQL bytea text: \x hex
         Date,
-        Timestamp,        // a wall clock into timestamp
-        TimestampUtc,     // a wall clock into timestamptz, taken as UTC
-        TimestampTz,      // an instant ("...+00") into timestamptz
+        Timestamp,           // a wall clock into timestamp
+        TimestampUtc,        // a wall clock into timestamptz, taken as UTC
+        TimestampTz,         // an instant ("...+00") into timestamptz
         TimestampOfInstant,  // an instant into timestamp: its UTC wall clock
-        Time,             // a time of day or a MySQL TIME into time
-        IntervalOfTime,   // a MySQL TIME (duration) into interval
-        BitString,        // a MySQL BIT value (decimal) into bit(n)/varbit
-        Input,            // the local type's input function
+        Time,                // a time of day or a MySQL TIME into time
+        IntervalOfTime,      // a MySQL TIME (duration) into interval
+        BitString,           // a MySQL BIT value (decimal) into bit(n)/varbit
+        Input,               // the local type's input function
     };
 
     Datum convert_int(const char* data, size_t size, int64 min, int64 max) const;
@@ -73,8 +73,7 @@ private:
     // the column's context.
     Datum input(const char* data, size_t size) const;
     // The value as a NUL-terminated string in the database encoding, in `stack` when it fits.
-    const char* server_cstring(const char* data, size_t size, char* stack,
-                               size_t stack_size) const;
+    const char* server_cstring(const char* data, size_t size, char* stack, size_t stack_size) const;
     // Raises `sqlstate` with errmsg `message` (which names the value), in the column's context.
     [[noreturn]] void fail(int code, const char* message, const char* hint = nullptr) const;
     [[noreturn]] void out_of_range(const char* data, size_t size, const char* type_name) const;

@@ -249,8 +249,8 @@ std::string mysql_type(const RemoteColumn& c, const ImportOptions& o) {
     }
     if (t == "enum" || t == "set") return "text";
     if (t == "json") return "jsonb";
-    if (t == "binary" || t == "varbinary" || t == "tinyblob" || t == "blob" ||
-        t == "mediumblob" || t == "longblob") {
+    if (t == "binary" || t == "varbinary" || t == "tinyblob" || t == "blob" || t == "mediumblob" ||
+        t == "longblob") {
         return "bytea";
     }
     if (t == "date") return "date";
@@ -298,9 +298,9 @@ std::string postgres_udt_type(const std::string& udt) {
 std::string postgres_type(const RemoteColumn& c) {
     const std::string& t = c.data_type;
     static const char* const kSame[] = {
-        "smallint", "integer", "bigint", "real",  "double precision", "boolean", "text",
-        "date",     "bytea",   "json",   "jsonb", "uuid",             "interval", "inet",
-        "cidr",     "macaddr", "xml",    "oid",   "name",
+        "smallint", "integer", "bigint", "real", "double precision", "boolean", "text", "date",
+        "bytea",    "json",    "jsonb",  "uuid", "interval",         "inet",    "cidr", "macaddr",
+        "xml",      "oid",     "name",
     };
     for (const char* same : kSame) {
         if (t == same) return t;
@@ -400,9 +400,9 @@ List* import_foreign_schema(ImportForeignSchemaStmt* stmt, Oid server_id) {
         const Oid user = pg::pg_call([] { return GetUserId(); });
         Lease lease = lease_connection(server_id, user);
         if (!schema_exists(*lease, mysql, literal)) {
-            throw Error("HV00R",
-                        std::string(mysql ? "database" : "schema") + " \"" + remote_schema +
-                            "\" is not present on foreign server \"" + server->servername + "\"");
+            throw Error("HV00R", std::string(mysql ? "database" : "schema") + " \"" +
+                                     remote_schema + "\" is not present on foreign server \"" +
+                                     server->servername + "\"");
         }
         columns = mysql ? mysql_columns(*lease, literal) : postgres_columns(*lease, literal);
     }
@@ -423,8 +423,7 @@ List* import_foreign_schema(ImportForeignSchemaStmt* stmt, Oid server_id) {
             const std::string type = mysql ? mysql_type(*c, options) : postgres_type(*c);
             if (type.empty()) {
                 const std::string message = "remote column \"" + c->name + "\" of table \"" +
-                                            table + "\" has type " +
-                                            remote_type_label(*c, mysql) +
+                                            table + "\" has type " + remote_type_label(*c, mysql) +
                                             ", which quarry_fdw cannot map";
                 if (options.unmapped == Unmapped::Skip) {
                     notice_skipped(message + "; the column is not imported");
