@@ -68,3 +68,18 @@ CREATE FUNCTION quarry.drop_source(name text)
     RETURNS void
     AS 'MODULE_PATHNAME', 'quarry_drop_source'
     LANGUAGE C VOLATILE;
+
+-- quarry_fdw: the foreign-data wrapper (docs/fdw.md).
+CREATE FUNCTION quarry.fdw_handler()
+    RETURNS fdw_handler
+    AS 'MODULE_PATHNAME', 'quarry_fdw_handler'
+    LANGUAGE C STRICT;
+
+CREATE FUNCTION quarry.fdw_validator(text[], oid)
+    RETURNS void
+    AS 'MODULE_PATHNAME', 'quarry_fdw_validator'
+    LANGUAGE C STRICT;
+
+CREATE FOREIGN DATA WRAPPER quarry_fdw
+    HANDLER quarry.fdw_handler
+    VALIDATOR quarry.fdw_validator;

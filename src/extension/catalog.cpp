@@ -5,6 +5,7 @@
 #include "common/error.hpp"
 #include "guard.hpp"
 #include "pg_types.hpp"
+#include "src/fdw/fdw.hpp"
 
 namespace quarry::pg {
 
@@ -61,6 +62,20 @@ void add_column(RelationShape& shape, Form_pg_attribute att) {
     }
 }
 
+// A quarry_fdw foreign table's spec renders the remote names in the server's dialect.
+void point_at_remote(RelationShape& shape, const fdw::ForeignTableInfo& info) {
+    shape.foreign_server = info.server_id;
+    shape.dialect = info.dialect;
+    shape.table.name = info.relation;
+    for (ColumnInfo& column : shape.columns) {
+        for (const fdw::ForeignColumn& remote : info.columns) {
+            if (!remote.dropped && remote.local_name == column.name) {
+                column.physical_name = remote.remote_name;
+            }
+        }
+    }
+}
+
 int64_t parse_int(const std::string& text) { return std::stoll(text); }
 
 const char* const kReadSource =
@@ -101,8 +116,9 @@ std::optional<RelationShape> describe_relation(Oid relation) {
     OpenedRelation opened = open_relation(relation);
     if (!opened.exists) return std::nullopt;
     if (!can_be_a_source(opened.relkind)) {
-        throw Error(sqlstate::kUndefinedTable, "source: " + std::string(opened.qualified) +
-                                 " is not a table, view, materialized view or foreign table");
+        throw Error(sqlstate::kUndefinedTable,
+                    "source: " + std::string(opened.qualified) +
+                        " is not a table, view, materialized view or foreign table");
     }
     RelationShape shape;
     shape.oid = relation;
@@ -111,6 +127,9 @@ std::optional<RelationShape> describe_relation(Oid relation) {
     for (int i = 0; i < opened.desc->natts; ++i) {
         Form_pg_attribute att = TupleDescAttr(opened.desc, i);
         if (!att->attisdropped) add_column(shape, att);
+    }
+    if (opened.relkind == RELKIND_FOREIGN_TABLE && fdw::is_quarry_foreign_table(relation)) {
+        point_at_remote(shape, fdw::foreign_table_info(relation, GetUserId()));
     }
     return shape;
 }
@@ -136,7 +155,7 @@ SourceInfo source_info(const RelationShape& shape) {
     SourceInfo info;
     info.name = shape.qualified_name;
     info.relation = shape.table;
-    info.dialect = "postgres";
+    info.dialect = shape.dialect;
     info.columns = shape.columns;
     info.version = 0;
     return info;
@@ -149,6 +168,12 @@ SourceInfo source_info(const StoredSource& stored, const RelationShape& shape) {
     info.time_column = stored.options.value("time_column", std::string());
     info.version = stored.version;
     return info;
+}
+
+void PgCatalog::remember(const RelationShape& shape) const {
+    unsupported_ = shape.unsupported;
+    relation_ = shape.oid;
+    foreign_server_ = shape.foreign_server;
 }
 
 SourceInfo PgCatalog::find_source(const std::string& name) const {
@@ -164,14 +189,14 @@ SourceInfo PgCatalog::find_source(const std::string& name) const {
                 sqlstate::kUndefinedTable,
                 "source: the relation of source " + quote_for_message(name) + " no longer exists");
         }
-        unsupported_ = shape->unsupported;
+        remember(*shape);
         return source_info(*stored, *shape);
     }
     Oid relation = find_relation(name);
     if (relation == InvalidOid) throw unknown_source(name);
     auto shape = describe_relation(relation);
     if (!shape) throw unknown_source(name);
-    unsupported_ = shape->unsupported;
+    remember(*shape);
     return source_info(*shape);
 }
 

@@ -29,6 +29,10 @@ struct RelationShape {
     std::string qualified_name;  // the same, as SQL text: public."My Table"
     std::vector<ColumnInfo> columns;
     std::vector<UnsupportedColumn> unsupported;
+    // A foreign table of a quarry_fdw server: specs over it run there, in its dialect, and
+    // `table` and the columns' physical names are the remote ones.
+    Oid foreign_server = InvalidOid;
+    std::string dialect = "postgres";
 };
 
 // A row of quarry.sources with its formulas.
@@ -65,9 +69,15 @@ public:
     SourceInfo find_source(const std::string& name) const override;
     // The columns of the last source found that specs cannot use.
     const std::vector<UnsupportedColumn>& unsupported_columns() const { return unsupported_; }
+    // The relation of the last source found, and its quarry_fdw server (InvalidOid: local).
+    Oid relation() const { return relation_; }
+    Oid foreign_server() const { return foreign_server_; }
 
 private:
+    void remember(const RelationShape& shape) const;
     mutable std::vector<UnsupportedColumn> unsupported_;
+    mutable Oid relation_ = InvalidOid;
+    mutable Oid foreign_server_ = InvalidOid;
 };
 
 // Runs `compile` (a core compilation against a source with these unsupported columns) and

@@ -11,14 +11,15 @@
 #include "model/types.hpp"
 #include "result_json.hpp"
 #include "spec/spec.hpp"
+#include "src/fdw/run.hpp"
 
 namespace quarry::pg {
 
 namespace {
 
-CompiledSpec compile_argument(FunctionCallInfo fcinfo, int n, bool describe = true) {
+CompiledSpec compile_argument(FunctionCallInfo fcinfo, int n, PgCatalog& catalog,
+                              bool describe = true) {
     nlohmann::json spec = jsonb_argument(fcinfo, n);
-    PgCatalog catalog;
     CompileContext context;
     context.catalog = &catalog;
     context.transaction_now = transaction_now();
@@ -40,6 +41,19 @@ std::vector<ResultColumn> result_columns(const Query& query) {
     return columns;
 }
 
+// A source on a quarry_fdw foreign table: one statement on its server, in its dialect.
+Datum run_remote(const CompiledSpec& compiled, const PgCatalog& catalog) {
+    fdw::check_select_privilege(catalog.relation());
+    ResultMeta meta;
+    meta.dialect = compiled.source.dialect;
+    meta.sql = dialect_by_name(meta.dialect).render_query(compiled.query);
+    meta.hash = compiled.hash;
+    std::vector<Type> types;
+    for (const OutputColumn& column : compiled.query.columns) types.push_back(column.expr->type);
+    return fdw::run_remote_to_jsonb(catalog.foreign_server(), result_columns(compiled.query), types,
+                                    meta);
+}
+
 }  // namespace
 
 }  // namespace quarry::pg
@@ -49,13 +63,15 @@ using namespace quarry::pg;
 
 QUARRY_PG_FUNCTION(quarry_translate) {
     if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-    CompiledSpec compiled = compile_argument(fcinfo, 0, /*describe=*/false);
+    PgCatalog catalog;
+    CompiledSpec compiled = compile_argument(fcinfo, 0, catalog, /*describe=*/false);
     std::string dialect = PG_ARGISNULL(1) ? compiled.source.dialect : text_argument(fcinfo, 1);
     return text_datum(dialect_by_name(dialect).render_query(compiled.query));
 }
 
 QUARRY_PG_FUNCTION(quarry_explain) {
-    CompiledSpec compiled = compile_argument(fcinfo, 0);
+    PgCatalog catalog;
+    CompiledSpec compiled = compile_argument(fcinfo, 0, catalog);
     const std::string& dialect = compiled.source.dialect;
     std::string sql = dialect_by_name(dialect).render_query(compiled.query);
     nlohmann::json plan = {
@@ -71,7 +87,9 @@ QUARRY_PG_FUNCTION(quarry_explain) {
 }
 
 QUARRY_PG_FUNCTION(quarry_run) {
-    CompiledSpec compiled = compile_argument(fcinfo, 0);
+    PgCatalog catalog;
+    CompiledSpec compiled = compile_argument(fcinfo, 0, catalog);
+    if (catalog.foreign_server() != InvalidOid) return run_remote(compiled, catalog);
     ResultMeta meta;
     meta.dialect = kLocalDialect;
     meta.sql = dialect_by_name(kLocalDialect).render_query(compiled.query);

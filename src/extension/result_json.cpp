@@ -349,6 +349,21 @@ void append_json_string(StringInfo out, const char* text, size_t length) {
     appendStringInfoCharMacro(out, '"');
 }
 
+StringInfo begin_result_json(const std::vector<ResultColumn>& columns) {
+    return pg_call([&] {
+        StringInfo buffer = makeStringInfo();
+        append_header(buffer, columns);
+        return buffer;
+    });
+}
+
+Datum finish_result_json(StringInfo out, const ResultMeta& meta, double elapsed_ms, uint64 rows) {
+    return pg_call([&] {
+        append_meta(out, meta, elapsed_ms, rows);
+        return DirectFunctionCall1(jsonb_in, CStringGetDatum(out->data));
+    });
+}
+
 Datum run_to_jsonb(const std::vector<ResultColumn>& columns, const ResultMeta& meta) {
     const int expected = static_cast<int>(columns.size());
     StringInfo out = pg_call([&] {

@@ -43,6 +43,11 @@ struct ResultMeta {
 // Runs `meta.sql` and returns the jsonb above. `columns` must match the statement's columns.
 Datum run_to_jsonb(const std::vector<ResultColumn>& columns, const ResultMeta& meta);
 
+// For rows read elsewhere (a remote statement, src/fdw/run.cpp): the JSON up to the first row,
+// and from after the last row to the end, as jsonb. Rows go between, comma-separated arrays.
+StringInfo begin_result_json(const std::vector<ResultColumn>& columns);
+Datum finish_result_json(StringInfo out, const ResultMeta& meta, double elapsed_ms, uint64 rows);
+
 // Appends `text` as a JSON string (quotes, backslashes and control characters escaped; every
 // other byte, UTF-8 included, as it is). Plain C: safe inside pg_call bodies.
 void append_json_string(StringInfo out, const char* text, size_t length);

@@ -11,7 +11,7 @@ namespace {
 struct PooledConnection {
     Oid server_id = InvalidOid;
     Oid mapping_id = InvalidOid;
-    uint32 server_hash = 0;   // syscache hash values, matched by invalidation callbacks
+    uint32 server_hash = 0;  // syscache hash values, matched by invalidation callbacks
     uint32 mapping_hash = 0;
     bool leased = false;
     bool retired = false;  // its server or mapping changed: close when returned
@@ -28,7 +28,8 @@ bool callbacks_registered = false;
 
 void retire_matching(int cache_id, uint32 hash_value) {
     for (auto& pooled : pool()) {
-        const uint32 hash = cache_id == FOREIGNSERVEROID ? pooled->server_hash : pooled->mapping_hash;
+        const uint32 hash =
+            cache_id == FOREIGNSERVEROID ? pooled->server_hash : pooled->mapping_hash;
         if (hash_value == 0 || hash == hash_value) pooled->retired = true;
     }
 }
@@ -107,7 +108,9 @@ void check_interrupts_for_remote() {
     pg::pg_call([] { ProcessInterrupts(); });
 }
 
-Lease::Lease(Lease&& other) noexcept : connection_(other.connection_) { other.connection_ = nullptr; }
+Lease::Lease(Lease&& other) noexcept : connection_(other.connection_) {
+    other.connection_ = nullptr;
+}
 
 Lease& Lease::operator=(Lease&& other) noexcept {
     if (this != &other) {

@@ -7,7 +7,9 @@ namespace quarry::fdw {
 
 DatumConverter::DatumConverter(const remote::Column& remote, Oid local_type, int32 local_typmod,
                                std::string column_name)
-    : kind_(remote.kind), type_(local_type), typmod_(local_typmod),
+    : kind_(remote.kind),
+      type_(local_type),
+      typmod_(local_typmod),
       column_name_(std::move(column_name)) {
     Oid input = InvalidOid;
     Oid param = InvalidOid;

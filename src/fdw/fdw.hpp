@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "remote/connection.hpp"
+#include "src/remote/connection.hpp"
 #include "src/extension/guard.hpp"
 
 #pragma GCC diagnostic push
@@ -34,6 +34,7 @@ extern "C" {
 #include "foreign/fdwapi.h"
 #include "foreign/foreign.h"
 #include "nodes/nodeFuncs.h"
+#include "optimizer/cost.h"
 #include "optimizer/optimizer.h"
 #include "optimizer/pathnode.h"
 #include "optimizer/paths.h"
@@ -42,6 +43,8 @@ extern "C" {
 #include "optimizer/tlist.h"
 #include "parser/parsetree.h"
 #include "utils/inval.h"
+#include "utils/selfuncs.h"
+#include "utils/typcache.h"
 }
 #pragma GCC diagnostic pop
 
@@ -64,8 +67,8 @@ struct ForeignTableInfo {
     Oid server_id = InvalidOid;
     Oid user_id = InvalidOid;  // the role whose user mapping is used
     std::string server_name;
-    std::string dialect;                // "mysql", "postgres", "redshift"
-    std::vector<std::string> relation;  // remote qualified name, outermost first
+    std::string dialect;                 // "mysql", "postgres", "redshift"
+    std::vector<std::string> relation;   // remote qualified name, outermost first
     std::vector<ForeignColumn> columns;  // by attnum - 1 (dropped columns included)
 };
 

@@ -63,8 +63,8 @@ const OptionRule* find_rule(std::string_view name, Oid catalog) {
 }
 
 [[noreturn]] void invalid_value(std::string_view name, std::string_view problem) {
-    throw Error("HV024", "invalid value for option \"" + std::string(name) + "\": " +
-                             std::string(problem));
+    throw Error("HV024",
+                "invalid value for option \"" + std::string(name) + "\": " + std::string(problem));
 }
 
 // A whole decimal integer in [low, high]; std::nullopt otherwise.
@@ -153,9 +153,9 @@ void validate_option_list(List* options, Oid catalog) {
         const OptionRule* rule = find_rule(def->defname, catalog);
         if (rule == nullptr) {
             std::string valid = valid_names_for(catalog);
-            throw Error("HV00D", "invalid option \"" + std::string(def->defname) + "\"",
-                        {}, valid.empty() ? "There are no valid options in this context."
-                                          : "Valid options in this context are: " + valid);
+            throw Error("HV00D", "invalid option \"" + std::string(def->defname) + "\"", {},
+                        valid.empty() ? "There are no valid options in this context."
+                                      : "Valid options in this context are: " + valid);
         }
         check_value(*rule, option_text(def));
     }
@@ -177,9 +177,9 @@ remote::RemoteOptions remote_options(ForeignServer* server, UserMapping* mapping
     o.server_name = server->servername;
     auto dialect = find_option(server->options, "dialect");
     if (!dialect) {
-        throw Error("HV00D", "server \"" + std::string(server->servername) +
-                                 "\" has no dialect option",
-                    {}, "ALTER SERVER ... OPTIONS (ADD dialect 'mysql') (or postgres, redshift).");
+        throw Error("HV00D",
+                    "server \"" + std::string(server->servername) + "\" has no dialect option", {},
+                    "ALTER SERVER ... OPTIONS (ADD dialect 'mysql') (or postgres, redshift).");
     }
     o.kind = remote::parse_remote_kind(*dialect);
     if (auto host = find_option(server->options, "host")) o.host = *host;
@@ -187,7 +187,8 @@ remote::RemoteOptions remote_options(ForeignServer* server, UserMapping* mapping
         o.port = static_cast<int>(*parse_integer(*port, 1, kMaxPort));
     }
     if (auto dbname = find_option(server->options, "dbname")) o.dbname = *dbname;
-    o.connect_timeout_ms = seconds_option_ms(server->options, "connect_timeout", o.connect_timeout_ms);
+    o.connect_timeout_ms =
+        seconds_option_ms(server->options, "connect_timeout", o.connect_timeout_ms);
     o.query_timeout_ms = seconds_option_ms(server->options, "query_timeout", o.query_timeout_ms);
     if (auto fetch = find_option(server->options, "fetch_size")) {
         o.fetch_size = static_cast<int>(*parse_integer(*fetch, 1, kMaxFetchSize));
@@ -223,7 +224,8 @@ ForeignTableInfo foreign_table_info(Oid relid, Oid user) {
 
     const char* local_name = pg::pg_call([relid] { return get_rel_name(relid); });
     const Oid namespace_id = pg::pg_call([relid] { return get_rel_namespace(relid); });
-    const char* local_schema = pg::pg_call([namespace_id] { return get_namespace_name(namespace_id); });
+    const char* local_schema =
+        pg::pg_call([namespace_id] { return get_namespace_name(namespace_id); });
     std::string table_name = find_option(table->options, "table_name").value_or(local_name);
     if (info.dialect == "mysql") {
         auto db = find_option(table->options, "dbname");
@@ -232,9 +234,8 @@ ForeignTableInfo foreign_table_info(Oid relid, Oid user) {
         if (db) info.relation.push_back(*db);
     } else {
         if (find_option(table->options, "dbname")) {
-            throw Error("HV00D",
-                        "foreign table \"" + std::string(local_name) +
-                            "\": option \"dbname\" is for mysql servers; use schema_name");
+            throw Error("HV00D", "foreign table \"" + std::string(local_name) +
+                                     "\": option \"dbname\" is for mysql servers; use schema_name");
         }
         info.relation.push_back(find_option(table->options, "schema_name").value_or(local_schema));
     }

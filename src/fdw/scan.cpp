@@ -1,0 +1,201 @@
+// The executor callbacks of quarry_fdw: one remote statement per scan, its rows streamed into
+// the scan slot one at a time (each row's Datums live in a context reset before the next row),
+// and EXPLAIN's "Remote SQL".
+//
+// The C++ side of a scan (its connection lease and cursor) is owned by the executor's memory
+// context through a reset callback: when the query ends normally, fails or is cancelled, the
+// context goes and the cursor is closed with it (a statement still running remotely is
+// cancelled), and the connection returns to the pool.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "callbacks.hpp"
+#include "connections.hpp"
+#include "datum.hpp"
+
+namespace quarry::fdw {
+
+namespace {
+
+enum PlanPrivate { kPlanSql = 0, kPlanRetrievedAttrs = 1 };
+
+struct ScanRun {
+    Lease lease;
+    std::string sql;
+    std::unique_ptr<remote::RemoteCursor> cursor;
+    std::vector<DatumConverter> converters;  // one per remote column, made at the first row
+    std::vector<int> slot_index;             // the slot attribute (0-based) of each remote column
+    bool finished = false;
+    MemoryContext row_context = nullptr;
+    Oid relid = InvalidOid;  // the foreign table, for messages (InvalidOid for upper scans)
+};
+
+struct ScanState {
+    ScanRun* run;
+    MemoryContextCallback on_delete;
+};
+
+void delete_run(void* arg) {
+    auto* state = static_cast<ScanState*>(arg);
+    delete state->run;
+    state->run = nullptr;
+}
+
+const char* plan_sql(const ForeignScan* plan) {
+    return strVal(list_nth(plan->fdw_private, kPlanSql));
+}
+
+Oid scan_user(ForeignScanState* node, const ForeignScan* plan) {
+    EState* estate = node->ss.ps.state;
+    const int rtindex = plan->scan.scanrelid > 0 ? static_cast<int>(plan->scan.scanrelid)
+                                                 : bms_next_member(plan->fs_relids, -1);
+    RangeTblEntry* rte = pg::pg_call([rtindex, estate] { return exec_rt_fetch(rtindex, estate); });
+    return OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
+}
+
+void begin_scan(ForeignScanState* node, int eflags) {
+    if ((eflags & EXEC_FLAG_EXPLAIN_ONLY) != 0) return;
+    auto* plan = (ForeignScan*)node->ss.ps.plan;
+    MemoryContext context = CurrentMemoryContext;
+    auto* state = pg::pg_call([context] {
+        return static_cast<ScanState*>(MemoryContextAllocZero(context, sizeof(ScanState)));
+    });
+    auto run = std::make_unique<ScanRun>();
+    run->sql = plan_sql(plan);
+    run->lease = lease_connection(plan->fs_server, scan_user(node, plan));
+    if (plan->scan.scanrelid > 0) {
+        run->relid = RelationGetRelid(node->ss.ss_currentRelation);
+        ListCell* cell;
+        foreach (cell, (List*)list_nth(plan->fdw_private, kPlanRetrievedAttrs)) {
+            run->slot_index.push_back(lfirst_int(cell) - 1);
+        }
+    } else {
+        const int natts = node->ss.ss_ScanTupleSlot->tts_tupleDescriptor->natts;
+        for (int i = 0; i < natts; ++i) run->slot_index.push_back(i);
+    }
+    run->row_context = pg::pg_call([context] {
+        return AllocSetContextCreateInternal(context, "quarry_fdw row", ALLOCSET_SMALL_SIZES);
+    });
+    state->run = run.release();
+    state->on_delete.func = delete_run;
+    state->on_delete.arg = state;
+    pg::pg_call(
+        [context, state] { MemoryContextRegisterResetCallback(context, &state->on_delete); });
+    node->fdw_state = state;
+}
+
+std::string column_label(ForeignScanState* node, int slot_index) {
+    TupleDesc desc = node->ss.ss_ScanTupleSlot->tts_tupleDescriptor;
+    Form_pg_attribute att = TupleDescAttr(desc, slot_index);
+    return NameStr(att->attname);
+}
+
+void start_statement(ForeignScanState* node, ScanRun& run) {
+    run.cursor = run.lease->execute_streaming(run.sql);
+    const auto& columns = run.cursor->columns();
+    if (columns.size() != run.slot_index.size() &&
+        !(run.slot_index.empty() && columns.size() == 1)) {
+        throw Error("XX000", "quarry_fdw: the remote returned " + std::to_string(columns.size()) +
+                                 " columns for " + std::to_string(run.slot_index.size()));
+    }
+    TupleDesc desc = node->ss.ss_ScanTupleSlot->tts_tupleDescriptor;
+    run.converters.clear();
+    run.converters.reserve(run.slot_index.size());
+    for (size_t i = 0; i < run.slot_index.size(); ++i) {
+        Form_pg_attribute att = TupleDescAttr(desc, run.slot_index[i]);
+        run.converters.emplace_back(columns[i], att->atttypid, att->atttypmod,
+                                    column_label(node, run.slot_index[i]));
+    }
+}
+
+TupleTableSlot* iterate_scan(ForeignScanState* node) {
+    auto* state = static_cast<ScanState*>(node->fdw_state);
+    ScanRun& run = *state->run;
+    TupleTableSlot* slot = node->ss.ss_ScanTupleSlot;
+    MemoryContextReset(run.row_context);
+    ExecClearTuple(slot);
+    if (run.finished) return slot;
+    if (!run.cursor) start_statement(node, run);
+    if (!run.cursor->next()) {
+        run.cursor.reset();
+        run.finished = true;
+        return slot;
+    }
+    const int natts = slot->tts_tupleDescriptor->natts;
+    for (int i = 0; i < natts; ++i) {
+        slot->tts_values[i] = (Datum)0;
+        slot->tts_isnull[i] = true;
+    }
+    MemoryContext previous = MemoryContextSwitchTo(run.row_context);
+    for (size_t i = 0; i < run.converters.size(); ++i) {
+        const int target = run.slot_index[i];
+        slot->tts_values[target] =
+            run.converters[i].convert(run.cursor->value(i), &slot->tts_isnull[target]);
+    }
+    MemoryContextSwitchTo(previous);
+    pg::pg_call([slot] { ExecStoreVirtualTuple(slot); });
+    return slot;
+}
+
+void rescan(ForeignScanState* node) {
+    auto* state = static_cast<ScanState*>(node->fdw_state);
+    if (state == nullptr || state->run == nullptr) return;
+    state->run->cursor.reset();
+    state->run->finished = false;
+}
+
+void end_scan(ForeignScanState* node) {
+    auto* state = static_cast<ScanState*>(node->fdw_state);
+    if (state == nullptr || state->run == nullptr) return;
+    delete state->run;
+    state->run = nullptr;
+}
+
+void explain_scan(ForeignScanState* node, ExplainState* es) {
+    if (!es->verbose) return;
+    const char* sql = plan_sql((ForeignScan*)node->ss.ps.plan);
+    pg::pg_call([sql, es] { ExplainPropertyText("Remote SQL", sql, es); });
+}
+
+extern "C" void quarry_BeginForeignScan(ForeignScanState* node, int eflags) {
+    pg::guard([=] { begin_scan(node, eflags); });
+}
+
+extern "C" TupleTableSlot* quarry_IterateForeignScan(ForeignScanState* node) {
+    return pg::guard([=] { return iterate_scan(node); });
+}
+
+extern "C" void quarry_ReScanForeignScan(ForeignScanState* node) {
+    pg::guard([=] { rescan(node); });
+}
+
+extern "C" void quarry_EndForeignScan(ForeignScanState* node) {
+    pg::guard([=] { end_scan(node); });
+}
+
+extern "C" void quarry_ExplainForeignScan(ForeignScanState* node, ExplainState* es) {
+    pg::guard([=] { explain_scan(node, es); });
+}
+
+extern "C" List* quarry_ImportForeignSchema(ImportForeignSchemaStmt* stmt, Oid server_id) {
+    return pg::guard([=] { return import_foreign_schema(stmt, server_id); });
+}
+
+}  // namespace
+
+void fill_scan_callbacks(FdwRoutine* routine) {
+    routine->BeginForeignScan = quarry_BeginForeignScan;
+    routine->IterateForeignScan = quarry_IterateForeignScan;
+    routine->ReScanForeignScan = quarry_ReScanForeignScan;
+    routine->EndForeignScan = quarry_EndForeignScan;
+    routine->ExplainForeignScan = quarry_ExplainForeignScan;
+    routine->ImportForeignSchema = quarry_ImportForeignSchema;
+}
+
+void fill_routine(FdwRoutine* routine) {
+    fill_planner_callbacks(routine);
+    fill_scan_callbacks(routine);
+}
+
+}  // namespace quarry::fdw
