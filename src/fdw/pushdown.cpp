@@ -124,7 +124,7 @@ std::optional<std::string> text_datum(Datum value) {
 std::optional<std::string> iso_date(int year, int month, int day) {
     if (year < kMinYear || year > kMaxYear) return std::nullopt;
     char buf[16];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
+    snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
     return std::string(buf);
 }
 
@@ -140,10 +140,10 @@ std::optional<std::string> iso_timestamp(Timestamp ts) {
     if (!date) return std::nullopt;
     char buf[32];
     if (fsec != 0) {
-        std::snprintf(buf, sizeof buf, " %02d:%02d:%02d.%06d", tm.tm_hour, tm.tm_min, tm.tm_sec,
-                      static_cast<int>(fsec));
+        snprintf(buf, sizeof buf, " %02d:%02d:%02d.%06d", tm.tm_hour, tm.tm_min, tm.tm_sec,
+                 static_cast<int>(fsec));
     } else {
-        std::snprintf(buf, sizeof buf, " %02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
+        snprintf(buf, sizeof buf, " %02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
     }
     return *date + buf;
 }
@@ -524,7 +524,7 @@ private:
         const Oid lt = base_type(type_of(left));
         const Oid rt = base_type(type_of(right));
 
-        if (lt == INTERVALOID || rt == INTERVALOID) return interval_op(name, left, right, lt, rt);
+        if (lt == INTERVALOID || rt == INTERVALOID) return interval_op(name, left, right, lt);
         if (lt == DATEOID || rt == DATEOID) {
             if (ExprPtr e = date_op(name, left, right, lt, rt)) return e;
         }
@@ -705,8 +705,7 @@ private:
     // PostgreSQL adds the months, then the days, then the time: the model nests DateAdd calls
     // in that order (months clamp to the month's last day on both sides). Time parts must be
     // whole minutes. timestamptz + interval depends on the session's TimeZone: local.
-    ExprPtr interval_op(const std::string& name, const ::Expr* left, const ::Expr* right, Oid lt,
-                        Oid rt) {
+    ExprPtr interval_op(const std::string& name, const ::Expr* left, const ::Expr* right, Oid lt) {
         const bool plus = name == "+";
         if (!plus && name != "-") return nullptr;
         const ::Expr* moment = left;
@@ -761,6 +760,15 @@ private:
         if (!ne) return nullptr;
         const ExprPtr& a = ne->args[0];
         const ExprPtr& b = ne->args[1];
+        // Against a non-NULL literal: a <> 'v' OR a IS NULL (never NULL either).
+        for (int side = 0; side < 2; ++side) {
+            const ExprPtr& value = side == 0 ? b : a;
+            const ExprPtr& other = side == 0 ? a : b;
+            if (value->kind == ExprKind::Literal && !value->literal.is_null) {
+                return call(Func::Or, {ne, call(Func::IsNull, {other}, Type::Boolean)},
+                            Type::Boolean);
+            }
+        }
         ExprPtr a_null = call(Func::IsNull, {a}, Type::Boolean);
         ExprPtr b_null = call(Func::IsNull, {b}, Type::Boolean);
         ExprPtr b_not_null = call(Func::IsNotNull, {b}, Type::Boolean);
