@@ -161,10 +161,8 @@ SELECT pd_plan(:'q');
 SELECT * FROM pd_check(:'q', true);
 
 -- 3. Metabase week grain (weeks starting on Sunday)
-\set q 'SELECT (CAST(date_trunc(''week'', (ordered_at + INTERVAL ''1 day'')) AS timestamp) + INTERVAL ''-1 day'') AS ordered_at, count(*) AS count FROM %1$s GROUP BY 1 ORDER BY 1 ASC'
-SELECT pd_plan(:'q');
-SELECT * FROM pd_check(:'q', true);
-SELECT * FROM pd_rows(:'q');
+-- (not run here: it renders DATEADD, which the PostgreSQL stand-in lacks; the
+-- redshift DATEADD forms are pinned by test/unit/render_golden_test.cpp)
 
 -- 4. Superset quarter and year grains with a second group key
 \set q 'SELECT date_trunc(''quarter'', ordered_at) AS q, date_trunc(''year'', ordered_at) AS y, category, count(*) FROM %1$s GROUP BY 1, 2, 3 ORDER BY 1, 2, 3'
@@ -200,9 +198,8 @@ SELECT * FROM pd_check(:'q', true);
 SELECT * FROM pd_rows(:'q');
 
 -- 10. Timestamp shifted by hours and minutes, truncated to the hour
-\set q 'SELECT date_trunc(''hour'', ordered_at + INTERVAL ''1 hour 30 minutes'') AS h, count(*) FROM %1$s WHERE ordered_at IS NOT NULL GROUP BY 1 ORDER BY 1'
-SELECT pd_plan(:'q');
-SELECT * FROM pd_check(:'q', true);
+-- (not run here: it renders DATEADD, which the PostgreSQL stand-in lacks; the
+-- redshift DATEADD forms are pinned by test/unit/render_golden_test.cpp)
 
 -- 11. A wall-clock bucket of an instant column in UTC
 \set q 'SELECT date_trunc(''day'', ordered_tz AT TIME ZONE ''UTC'') AS d, count(*) FROM %1$s GROUP BY 1 ORDER BY 1'
@@ -229,7 +226,9 @@ SELECT pd_plan(:'q');
 SELECT * FROM pd_check(:'q', true);
 SELECT * FROM pd_rows(:'q');
 
--- 15. CASE inside aggregates and FILTER
+-- 15. CASE inside aggregates and FILTER. On MySQL a group whose rows are all unpaid sums the
+-- ELSE 0 branch as 0.00 (the CASE takes the column's DECIMAL scale) where PostgreSQL writes 0:
+-- equal values (differ = 0), another display scale (same_text = f).
 \set q 'SELECT country, sum(CASE WHEN paid THEN amount ELSE 0 END) AS paid_amount, count(CASE WHEN qty > 2 THEN 1 END) AS big, count(*) FILTER (WHERE paid IS NOT TRUE) AS unpaid, sum(qty) FILTER (WHERE amount > 1) AS qty_over_1 FROM %1$s GROUP BY country ORDER BY country'
 SELECT pd_plan(:'q');
 SELECT * FROM pd_check(:'q', true);
@@ -345,7 +344,13 @@ SELECT * FROM pd_rows(:'q');
 SELECT pd_plan(:'q');
 SELECT * FROM pd_check(:'q', true);
 
--- ---- joins of two foreign tables of the server (local joins in this version) -------------------
+-- 37. A wall-clock bucket in a named zone: ships on postgres and redshift; on MySQL it stays
+-- local (CONVERT_TZ needs the server's time zone tables)
+\set q 'SELECT date_trunc(''day'', ordered_tz AT TIME ZONE ''Europe/Paris'') AS d, count(*) FROM %1$s GROUP BY 1 ORDER BY 1'
+SELECT pd_plan(:'q');
+SELECT * FROM pd_check(:'q', true);
+
+-- ---- joins of two foreign tables of the server (pushed down as one statement) -------------------
 
 -- 35. Revenue per customer segment
 \set q 'SELECT c.segment, count(*) AS orders, sum(o.amount) AS revenue FROM %1$s o JOIN %2$s c ON c.id = o.customer_id GROUP BY c.segment ORDER BY c.segment'
