@@ -1,5 +1,6 @@
 // The loadable module: its magic block and its load-time hook.
 #include "guard.hpp"
+#include "src/worker/cache.hpp"
 
 extern "C" {
 PG_MODULE_MAGIC;
@@ -8,8 +9,8 @@ PGDLLEXPORT void _PG_init(void);
 
 namespace {
 
-// Nothing to set up yet: the background worker and its settings register here later.
-void init_module() {}
+// Settings and shared memory of each part; the background worker registers here too.
+void init_module() { quarry::cache::init_module(); }
 
 }  // namespace
 
