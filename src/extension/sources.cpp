@@ -184,6 +184,7 @@ QUARRY_PG_FUNCTION(quarry_drop_source) {
         spi.execute(kDeleteSource, {name});
         // A source created again under this name starts at version 1: its old results go.
         cache::invalidate_source(name, stored.relation, true);
+        cache::unwatch_if_unused(stored.relation);
     });
     PG_RETURN_VOID();
 }

@@ -179,6 +179,10 @@ const char* const kInvalidateSource =
 const char* const kInvalidateRelation =
     "DELETE FROM quarry.cache WHERE relation OPERATOR(pg_catalog.=) $1";
 
+const char* const kSourceOfRelation =
+    "SELECT 1 FROM quarry.sources WHERE relation OPERATOR(pg_catalog.=) $1::pg_catalog.regclass"
+    " LIMIT 1";
+
 const char* const kHasTrigger =
     "SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid OPERATOR(pg_catalog.=) $1"
     " AND tgname OPERATOR(pg_catalog.=) $2::pg_catalog.name";
@@ -605,12 +609,31 @@ bool watch_relation(Oid relation) {
                             " AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON " + target.qualified +
                             " FOR EACH STATEMENT EXECUTE FUNCTION quarry.cache_note_change()";
     const char* text = sql.c_str();
-    pg::pg_call([text] {
+    pg::pg_call([text, relation] {
         if (SPI_execute(text, false, 0) != SPI_OK_UTILITY) {
             elog(ERROR, "quarry: could not create the cache trigger");
         }
+        // DROP EXTENSION quarry drops the trigger with it (instead of refusing: the trigger
+        // depends on quarry.cache_note_change).
+        ObjectAddress trigger;
+        ObjectAddress extension;
+        ObjectAddressSet(trigger, TriggerRelationId, get_trigger_oid(relation, kTriggerName, false));
+        ObjectAddressSet(extension, ExtensionRelationId, get_extension_oid("quarry", false));
+        recordDependencyOn(&trigger, &extension, DEPENDENCY_AUTO);
     });
     return true;
+}
+
+void unwatch_if_unused(Oid relation) {
+    pg::SpiSession spi;
+    if (execute(kSourceOfRelation, {oid_param(relation)}, true) > 0) return;
+    pg::pg_call([relation] {
+        Oid trigger_oid = get_trigger_oid(relation, kTriggerName, true);
+        if (trigger_oid == InvalidOid) return;
+        ObjectAddress trigger;
+        ObjectAddressSet(trigger, TriggerRelationId, trigger_oid);
+        performDeletion(&trigger, DROP_RESTRICT, PERFORM_DELETION_INTERNAL);
+    });
 }
 
 int64_t invalidate_source(const std::string& name, Oid relation, bool registered) {

@@ -44,6 +44,8 @@ int64_t evict();
 // Returns false (and installs nothing) when the relation is not a local table or the caller may
 // not create triggers on it.
 bool watch_relation(Oid relation);
+// Drops that trigger when no source uses the relation any more; called by drop_source.
+void unwatch_if_unused(Oid relation);
 
 // Drops the entries of a registered source (`registered`) or of every spec over `relation`.
 // Returns how many.

@@ -13,7 +13,12 @@
 #pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
 #include "access/xlog.h"
+#include "catalog/dependency.h"
+#include "catalog/pg_extension.h"
 #include "catalog/pg_foreign_server.h"
+#include "catalog/pg_trigger.h"
+#include "commands/extension.h"
+#include "commands/trigger.h"
 #include "catalog/pg_foreign_table.h"
 #include "catalog/pg_rewrite.h"
 #include "catalog/pg_user_mapping.h"
