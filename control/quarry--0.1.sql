@@ -139,13 +139,19 @@ CREATE FUNCTION quarry.invalidate(source text)
     LANGUAGE C VOLATILE;
 
 -- Hits and last use per entry key, from shared memory (this backend's memory when quarry is not
--- preloaded); reset => true also zeroes the counts (their flush into quarry.cache).
-CREATE FUNCTION quarry.cache_usage(reset boolean DEFAULT false,
-                                   OUT key text, OUT hits bigint, OUT last_used timestamptz)
+-- preloaded). cache_usage_flush also zeroes the counts, for the writers that add them to
+-- quarry.cache.hits.
+CREATE FUNCTION quarry.cache_usage(OUT key text, OUT hits bigint, OUT last_used timestamptz)
     RETURNS SETOF record
     AS 'MODULE_PATHNAME', 'quarry_cache_usage'
     LANGUAGE C VOLATILE;
-REVOKE ALL ON FUNCTION quarry.cache_usage(boolean) FROM PUBLIC;
+
+CREATE FUNCTION quarry.cache_usage_flush(reset boolean DEFAULT true,
+                                         OUT key text, OUT hits bigint, OUT last_used timestamptz)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'quarry_cache_usage'
+    LANGUAGE C VOLATILE;
+REVOKE ALL ON FUNCTION quarry.cache_usage_flush(boolean) FROM PUBLIC;
 
 CREATE VIEW quarry.cache_entries AS
     SELECT c.key, c.source, c.created_at AS created, c.expires_at AS expires,
@@ -153,5 +159,5 @@ CREATE VIEW quarry.cache_entries AS
            greatest(c.last_used_at, u.last_used) AS last_used, c.scope,
            c.spec_hash, c.expires_at <= now() AS expired
       FROM quarry.cache c
-      LEFT JOIN quarry.cache_usage(false) u ON u.key = c.key;
+      LEFT JOIN quarry.cache_usage() u ON u.key = c.key;
 GRANT SELECT ON quarry.cache_entries TO PUBLIC;

@@ -157,8 +157,8 @@ const char* const kDropSuperseded =
 
 const char* const kFlushUsage =
     "UPDATE quarry.cache c SET hits = c.hits OPERATOR(pg_catalog.+) u.hits,"
-    " last_used_at = pg_catalog.greatest(c.last_used_at, u.last_used)"
-    " FROM quarry.cache_usage(true) u WHERE u.key OPERATOR(pg_catalog.=) c.key";
+    " last_used_at = GREATEST(c.last_used_at, u.last_used)"
+    " FROM quarry.cache_usage_flush() u WHERE u.key OPERATOR(pg_catalog.=) c.key";
 
 const char* const kDropExpired =
     "DELETE FROM quarry.cache WHERE expires_at OPERATOR(pg_catalog.<=) $1";
@@ -169,8 +169,8 @@ const char* const kTotalBytes = "SELECT pg_catalog.sum(bytes)::pg_catalog.int8 F
 const char* const kEvictLru =
     "DELETE FROM quarry.cache WHERE key OPERATOR(pg_catalog.=) ANY (ARRAY("
     "SELECT key FROM (SELECT c.key, pg_catalog.sum(c.bytes) OVER (ORDER BY"
-    " pg_catalog.greatest(c.last_used_at, u.last_used) DESC NULLS LAST, c.created_at DESC,"
-    " c.key) AS kept FROM quarry.cache c LEFT JOIN quarry.cache_usage(false) u"
+    " GREATEST(c.last_used_at, u.last_used) DESC NULLS LAST, c.created_at DESC,"
+    " c.key) AS kept FROM quarry.cache c LEFT JOIN quarry.cache_usage() u"
     " ON u.key OPERATOR(pg_catalog.=) c.key) r WHERE kept OPERATOR(pg_catalog.>) $1))";
 
 const char* const kInvalidateSource =
@@ -365,7 +365,10 @@ Plan make_plan(const CompiledSpec& compiled, const pg::PgCatalog& catalog, bool 
     }
     if (server != InvalidOid) {
         plan.scope = "user mapping:" + std::to_string(facts.mapping);
-    } else if (facts.row_security || facts.relkind == RELKIND_VIEW) {
+    } else if (facts.row_security || facts.relkind == RELKIND_VIEW ||
+               facts.relkind == RELKIND_FOREIGN_TABLE) {
+        // Row-level security, a view (it may filter on current_user) or another wrapper's
+        // foreign table (its rows depend on the caller's user mapping): per role.
         plan.scope = "role:" + std::to_string(GetUserId());
     } else {
         plan.scope = "shared";
@@ -617,7 +620,8 @@ bool watch_relation(Oid relation) {
         // depends on quarry.cache_note_change).
         ObjectAddress trigger;
         ObjectAddress extension;
-        ObjectAddressSet(trigger, TriggerRelationId, get_trigger_oid(relation, kTriggerName, false));
+        ObjectAddressSet(trigger, TriggerRelationId,
+                         get_trigger_oid(relation, kTriggerName, false));
         ObjectAddressSet(extension, ExtensionRelationId, get_extension_oid("quarry", false));
         recordDependencyOn(&trigger, &extension, DEPENDENCY_AUTO);
     });
@@ -626,7 +630,8 @@ bool watch_relation(Oid relation) {
 
 void unwatch_if_unused(Oid relation) {
     pg::SpiSession spi;
-    if (execute(kSourceOfRelation, {oid_param(relation)}, true) > 0) return;
+    // Not read-only: the statement must see drop_source's own DELETE.
+    if (execute(kSourceOfRelation, {oid_param(relation)}, false) > 0) return;
     pg::pg_call([relation] {
         Oid trigger_oid = get_trigger_oid(relation, kTriggerName, true);
         if (trigger_oid == InvalidOid) return;

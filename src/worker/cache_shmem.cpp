@@ -270,11 +270,13 @@ void init_module() {
 
 using namespace quarry;
 
-// quarry.cache_usage(reset boolean): the usage shared memory holds, per entry key; with reset,
-// the hit counts go back to 0 (their flush into quarry.cache adds them there).
+// quarry.cache_usage(): the usage shared memory holds, per entry key. quarry.cache_usage_flush()
+// (the same function with reset = true) also sets the hit counts back to 0: the writer that
+// calls it adds them to quarry.cache.hits.
 QUARRY_PG_FUNCTION(quarry_cache_usage) {
     using namespace quarry::cache::detail;
-    const bool reset = !PG_ARGISNULL(0) && PG_GETARG_BOOL(0);
+    // quarry.cache_usage() reads; quarry.cache_usage_flush(true), the owner's, also resets.
+    const bool reset = PG_NARGS() > 0 && !PG_ARGISNULL(0) && PG_GETARG_BOOL(0);
     ensure_local_tables();
     pg::pg_call([fcinfo, reset] {
         InitMaterializedSRF(fcinfo, 0);
