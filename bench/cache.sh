@@ -25,7 +25,7 @@ trap 'rm -rf "$WORK"; dropdb --if-exists "$DB" 2>/dev/null || true' EXIT
 
 dropdb --if-exists "$DB" 2>/dev/null || true
 createdb "$DB"
-psql -X -q -v ON_ERROR_STOP=1 <<SQL
+psql -X -q -v ON_ERROR_STOP=1 >/dev/null <<SQL
 CREATE EXTENSION quarry;
 CREATE TABLE events AS
 SELECT i AS id, 'page_' || (i % 100) AS page, (i % 977) AS duration_ms,
