@@ -252,12 +252,14 @@ void init_module() {
             "Size bound of the result cache; above it the least recently used entries go.", nullptr,
             &max_bytes_setting, kDefaultMaxBytes, 0, INT_MAX, PGC_SUSET, GUC_UNIT_BYTE, nullptr,
             nullptr, nullptr);
-        DefineCustomIntVariable(
-            "quarry.cache_usage_slots",
-            "Cache entries whose hits and last use shared memory tracks (needs preloading).",
-            nullptr, &usage_slots_setting, kDefaultUsageSlots, 128, 1 << 24, PGC_POSTMASTER, 0,
-            nullptr, nullptr, nullptr);
+        // A PGC_POSTMASTER setting can only be defined while preloading; without preloading
+        // there is no shared memory to size.
         if (process_shared_preload_libraries_in_progress) {
+            DefineCustomIntVariable(
+                "quarry.cache_usage_slots",
+                "Cache entries whose hits and last use shared memory tracks (needs preloading).",
+                nullptr, &usage_slots_setting, kDefaultUsageSlots, 128, 1 << 24, PGC_POSTMASTER, 0,
+                nullptr, nullptr, nullptr);
             previous_request = shmem_request_hook;
             shmem_request_hook = request_shared_memory;
             previous_startup = shmem_startup_hook;
