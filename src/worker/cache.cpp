@@ -151,9 +151,10 @@ const char* const kStore =
     " expires_at = EXCLUDED.expires_at, last_used_at = EXCLUDED.last_used_at";
 
 // Entries of the same spec and scope computed from an older state of the data: unreachable.
+// (Not newer ones: a long REPEATABLE READ transaction may store an old state last.)
 const char* const kDropSuperseded =
     "DELETE FROM quarry.cache WHERE spec_key OPERATOR(pg_catalog.=) $1"
-    " AND key OPERATOR(pg_catalog.<>) $2";
+    " AND key OPERATOR(pg_catalog.<>) $2 AND data_generation OPERATOR(pg_catalog.<=) $3";
 
 const char* const kFlushUsage =
     "UPDATE quarry.cache c SET hits = c.hits OPERATOR(pg_catalog.+) u.hits,"
@@ -466,7 +467,10 @@ void store(const Plan& plan, const CompiledSpec& compiled, Datum result, double 
                  jsonb_param(result), int8_param(bytes), float8_param(compute_ms),
                  timestamptz_param(plan.now), timestamptz_param(expires)},
                 false);
-        execute(kDropSuperseded, {text_param(plan.spec_key_hex), text_param(plan.key_hex)}, false);
+        execute(
+            kDropSuperseded,
+            {text_param(plan.spec_key_hex), text_param(plan.key_hex), int8_param(plan.generation)},
+            false);
         evict_locked(plan.now);
     });
 }

@@ -29,7 +29,7 @@ primary() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
 
 dropdb --if-exists "$DB" 2>/dev/null
 createdb "$DB"
-primary <<'SQL'
+primary >/dev/null <<'SQL'
 CREATE EXTENSION quarry;
 CREATE TABLE sb_orders (id int, country text, revenue numeric, at timestamptz);
 INSERT INTO sb_orders SELECT i, (ARRAY['FR','DE','ES'])[1 + i % 3], i, timestamptz '2026-10-31' + i * interval '1 minute'
