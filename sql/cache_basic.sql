@@ -128,6 +128,20 @@ SELECT quarry.drop_source('cb');
 SELECT count(*) AS left_for_cb FROM quarry.cache_entries WHERE source = 'cb';
 SELECT tgname FROM pg_trigger WHERE tgrelid = 'cb_orders'::regclass;
 
+-- The size bound: above quarry.cache_max_bytes the least recently used entries go.
+DELETE FROM quarry.cache;
+CREATE TABLE cb_lru AS SELECT i, 'g' || (i % 50) AS g FROM generate_series(1, 1000) AS i;
+SET quarry.cache_max_bytes = '4kB';
+SELECT left(cb_run('{"source": "cb_lru", "groupby": ["g"], "metrics": ["i"]}'), 5) AS sum_stored;
+SELECT left(cb_run('{"source": "cb_lru", "groupby": ["g"], "metrics": [{"column": "i", "agg": "max", "as": "m"}]}'), 5) AS max_stored;
+SELECT left(cb_run('{"source": "cb_lru", "groupby": ["g"], "metrics": ["i"]}'), 5) AS sum_used;
+SELECT left(cb_run('{"source": "cb_lru", "groupby": ["g"], "metrics": [{"column": "i", "agg": "min", "as": "m"}]}'), 5) AS min_stored;
+SELECT left(cb_run('{"source": "cb_lru", "groupby": ["g"], "metrics": ["i"]}'), 5) AS sum_kept;
+SELECT left(cb_run('{"source": "cb_lru", "groupby": ["g"], "metrics": [{"column": "i", "agg": "max", "as": "m"}]}'), 5) AS max_evicted;
+SELECT count(*) AS entries, sum(bytes) <= 4096 AS within_bound FROM quarry.cache_entries;
+RESET quarry.cache_max_bytes;
+DROP TABLE cb_lru;
+
 -- DROP EXTENSION takes the triggers with it.
 SELECT quarry.create_source('cb2', 'cb_version');
 DROP EXTENSION quarry;

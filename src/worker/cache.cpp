@@ -443,7 +443,7 @@ int64_t evict_locked(TimestampTz now) {
     int64_t dropped = 0;
     if (detail::flush_due(now)) execute(kFlushUsage, {}, false);
     dropped += static_cast<int64_t>(execute(kDropExpired, {timestamptz_param(now)}, false));
-    execute(kTotalBytes, {}, true);
+    execute(kTotalBytes, {}, false);  // not read-only: it must see the entry just stored
     const int64_t total = int64_value(0, 1).value_or(0);
     if (total > detail::max_bytes()) {
         dropped +=
