@@ -93,9 +93,12 @@ bool password_waived(UserMapping* mapping) {
 
 // postgres_fdw's rule: a non-superuser may only reach a remote with a password of their own,
 // never through the server's trust or peer authentication as the OS user PostgreSQL runs as.
+bool may_connect_without_password(UserMapping* mapping, Oid user_id) {
+    return pg::pg_call([user_id] { return superuser_arg(user_id); }) || password_waived(mapping);
+}
+
 void require_password(UserMapping* mapping, Oid user_id, const char* server_name) {
-    const bool is_superuser = pg::pg_call([user_id] { return superuser_arg(user_id); });
-    if (is_superuser || mapping_has_password(mapping) || password_waived(mapping)) return;
+    if (may_connect_without_password(mapping, user_id) || mapping_has_password(mapping)) return;
     throw Error("28000",
                 "password is required to connect to server \"" + std::string(server_name) + "\"",
                 "Non-superusers must give a password in the user mapping.");
@@ -156,6 +159,13 @@ Lease lease_connection(Oid server_id, Oid user_id) {
         return GetSysCacheHashValue1(USERMAPPINGOID, ObjectIdGetDatum(mapping_id));
     });
     pooled->connection = remote::RemoteConnection::connect(options, check_interrupts_for_remote);
+    if (!may_connect_without_password(mapping, user_id) && !pooled->connection->used_password()) {
+        throw Error(
+            "28000",
+            "password is required to connect to server \"" + std::string(server->servername) + "\"",
+            "The remote did not ask for the password: non-superusers may only connect "
+            "with password authentication.");
+    }
     pooled->leased = true;
     remote::RemoteConnection* connection = pooled->connection.get();
     pool().push_back(std::move(pooled));

@@ -159,6 +159,10 @@ void validate_option_list(List* options, Oid catalog) {
         }
         check_value(*rule, option_text(def));
     }
+    if (catalog == ForeignServerRelationId && !find_option(options, "dialect")) {
+        throw Error("HV00D", "quarry_fdw servers need the option \"dialect\"", {},
+                    "dialect is mysql, postgres or redshift.");
+    }
     if (catalog == UserMappingRelationId) {
         if (auto waived = find_option(options, "password_required")) {
             bool required = true;

@@ -1,6 +1,8 @@
-// The planner callbacks of quarry_fdw: sizes, paths and plans for foreign tables and for the
-// upper relations (GROUP BY / aggregates / HAVING, ORDER BY, LIMIT) over them. Every path built
-// here stands for one remote statement; GetForeignPlan renders it through the server's dialect.
+// The planner callbacks of quarry_fdw: sizes, paths and plans for foreign tables, for joins of
+// foreign tables of one server, and for the upper relations (GROUP BY / aggregates / HAVING,
+// ORDER BY, LIMIT) over them. Every path built here stands for one remote statement;
+// GetForeignPlan renders it through the server's dialect.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -18,13 +20,13 @@ constexpr Cost kStartupCost = 100.0;
 constexpr Cost kTransferCostPerRow = 0.01;
 // Rows assumed for a foreign table PostgreSQL has no statistics for (never ANALYZEd).
 constexpr double kDefaultTuples = 1000.0;
-// A remote sort costs this much more than the unsorted scan (postgres_fdw's multiplier).
+// A remote sort costs this much more than the unsorted statement (postgres_fdw's multiplier).
 constexpr double kSortMultiplier = 1.2;
 
-// ---- the plan-private list: what a path and its plan carry --------------------------------------
+// ---- the plan-private lists ---------------------------------------------------------------------
 // ForeignPath::fdw_private
 enum PathPrivate { kPathSorted = 0, kPathLimited = 1 };
-// ForeignScan::fdw_private
+// ForeignScan::fdw_private (scan.cpp reads it too)
 enum PlanPrivate { kPlanSql = 0, kPlanRetrievedAttrs = 1 };
 
 List* path_private(bool sorted, bool limited) {
@@ -38,7 +40,7 @@ bool path_flag(const ForeignPath* path, int slot) {
     return intVal(list_nth(path->fdw_private, slot)) != 0;
 }
 
-// ---- the state's lifetime ---------------------------------------------------------------------
+// ---- the state's lifetime -----------------------------------------------------------------------
 
 void delete_state(void* arg) { delete static_cast<RelState*>(arg); }
 
@@ -57,14 +59,72 @@ RelState* new_state(RelKind kind) {
     return state;
 }
 
+// A state over `source`, reading what `source` reads.
+RelState* new_upper_state(RelKind kind, const RelState* source) {
+    RelState* state = new_state(kind);
+    state->source = source;
+    state->scan = source->scan;
+    state->dialect = source->dialect;
+    state->server_id = source->server_id;
+    state->user_id = source->user_id;
+    return state;
+}
+
 RelState* state_of(RelOptInfo* rel) { return static_cast<RelState*>(rel->fdw_private); }
+
+bool is_scan(const RelState* state) {
+    return state != nullptr && (state->kind == RelKind::Base || state->kind == RelKind::Join);
+}
 
 Oid checked_user(PlannerInfo* root, RelOptInfo* rel) {
     RangeTblEntry* rte = planner_rt_fetch(rel->relid, root);
     return OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
 }
 
-// ---- ORDER BY ----------------------------------------------------------------------------------
+std::string alias_of(const RelState& base) { return "r" + std::to_string(base.relid); }
+
+template <typename Each>
+void for_each_expr(List* list, Each each) {
+    ListCell* cell;
+    foreach (cell, list) each(static_cast<::Expr*>(lfirst(cell)));
+}
+
+List* clauses_of(List* restrict_infos) {
+    List* clauses = NIL;
+    ListCell* cell;
+    foreach (cell, restrict_infos) {
+        auto* info = static_cast<RestrictInfo*>(lfirst(cell));
+        clauses = pg::pg_call([clauses, info] { return lappend(clauses, info->clause); });
+    }
+    return clauses;
+}
+
+List* concat(List* a, List* b) {
+    return pg::pg_call([a, b] { return list_concat_copy(a, b); });
+}
+
+// The models of `clauses` in `scope`; false when one does not ship.
+bool translate_all(List* clauses, const RelState& scope, std::vector<ExprPtr>& out) {
+    const PushdownContext context = scope.pushdown(false);
+    bool shipped = true;
+    for_each_expr(clauses, [&](::Expr* clause) {
+        if (!shipped) return;
+        ExprPtr model = to_model(clause, context);
+        if (model) {
+            out.push_back(std::move(model));
+        } else {
+            shipped = false;
+        }
+    });
+    return shipped;
+}
+
+bool all_ship(List* clauses, const RelState& scope) {
+    std::vector<ExprPtr> ignored;
+    return translate_all(clauses, scope, ignored);
+}
+
+// ---- ORDER BY -----------------------------------------------------------------------------------
 
 bool nulls_as_model_places_them(const PathKey* key) {
     // The model places NULLs as PostgreSQL does by default: last ascending, first descending.
@@ -78,11 +138,26 @@ bool default_sort_family(const PathKey* key, Oid type) {
     return entry->btree_opf == key->pk_opfamily;
 }
 
-// The order keys for `pathkeys` over `state`, or false when one cannot be sorted remotely
-// exactly as PostgreSQL would.
-bool order_keys(PlannerInfo* root, const RelState& state, RelOptInfo* rel, List* pathkeys,
+// The model of an ORDER BY member over a grouping: an output when it is one, else a new
+// expression over the grouping's input.
+ExprPtr grouped_order_expr(const RelState& grouped, ::Expr* expr, int& output_index) {
+    int position = 0;
+    ListCell* cell;
+    foreach (cell, grouped.grouped_tlist) {
+        auto* te = static_cast<TargetEntry*>(lfirst(cell));
+        if (pg::pg_call([te, expr] { return equal(te->expr, expr); })) {
+            output_index = position;
+            return grouped.outputs[static_cast<size_t>(position)];
+        }
+        ++position;
+    }
+    return to_model(expr, grouped.pushdown(true));
+}
+
+// The order keys for `pathkeys` over `state` (a scan or a grouping), or false when one cannot
+// be sorted remotely exactly as PostgreSQL would sort it.
+bool order_keys(const RelState& state, Relids relids, List* pathkeys,
                 std::vector<OrderKey>& keys) {
-    (void)root;
     ListCell* cell;
     foreach (cell, pathkeys) {
         auto* key = static_cast<PathKey*>(lfirst(cell));
@@ -101,24 +176,13 @@ bool order_keys(PlannerInfo* root, const RelState& state, RelOptInfo* rel, List*
             OrderKey order;
             order.descending = key->pk_strategy == BTGreaterStrategyNumber;
             if (state.kind == RelKind::Grouped) {
-                int position = 0;
-                ListCell* te_cell;
-                foreach (te_cell, state.grouped_tlist) {
-                    auto* te = static_cast<TargetEntry*>(lfirst(te_cell));
-                    if (pg::pg_call([te, expr] { return equal(te->expr, expr); })) {
-                        order.expr = state.outputs[static_cast<size_t>(position)];
-                        order.output_index = position;
-                        break;
-                    }
-                    ++position;
-                }
-                if (!order.expr) order.expr = to_model(expr, state.pushdown(true));
+                order.expr = grouped_order_expr(state, expr, order.output_index);
             } else {
-                const bool of_this_rel = pg::pg_call([member, rel] {
+                const bool of_these_rels = pg::pg_call([member, relids] {
                     return !bms_is_empty(member->em_relids) &&
-                           bms_is_subset(member->em_relids, rel->relids);
+                           bms_is_subset(member->em_relids, relids);
                 });
-                if (of_this_rel) order.expr = to_model(expr, state.pushdown(false));
+                if (of_these_rels) order.expr = to_model(expr, state.pushdown(false));
             }
             if (!order.expr) continue;
             keys.push_back(std::move(order));
@@ -130,70 +194,156 @@ bool order_keys(PlannerInfo* root, const RelState& state, RelOptInfo* rel, List*
     return true;
 }
 
-// ---- base relations -----------------------------------------------------------------------------
+// ---- scans: foreign tables and joins ------------------------------------------------------------
 
-void classify_conditions(PlannerInfo* root, RelOptInfo* rel, RelState& state) {
-    (void)root;
-    const PushdownContext context = state.pushdown(false);
-    ListCell* cell;
-    foreach (cell, rel->baserestrictinfo) {
-        auto* info = static_cast<RestrictInfo*>(lfirst(cell));
-        ExprPtr model = info->pseudoconstant ? nullptr : to_model(info->clause, context);
-        if (model) {
-            state.remote_where.push_back(std::move(model));
-            state.remote_conds =
-                pg::pg_call([&state, info] { return lappend(state.remote_conds, info); });
-        } else {
-            state.local_conds =
-                pg::pg_call([&state, info] { return lappend(state.local_conds, info); });
-        }
+Cost scan_total_cost(double input_tuples, double rows) {
+    return kStartupCost + input_tuples * cpu_operator_cost +
+           rows * (cpu_tuple_cost + kTransferCostPerRow);
+}
+
+// The unsorted path of a scan, and a presorted one when the query's order can be sorted
+// remotely.
+template <typename MakePath>
+void add_scan_paths(PlannerInfo* root, RelOptInfo* rel, const RelState& state,
+                    MakePath make_path) {
+    List* unsorted = path_private(false, false);
+    pg::pg_call([&] { add_path(rel, make_path(state.total_cost, NIL, unsorted)); });
+    std::vector<OrderKey> keys;
+    List* pathkeys = root->query_pathkeys;
+    if (pathkeys != NIL && order_keys(state, rel->relids, pathkeys, keys)) {
+        List* sorted = path_private(true, false);
+        const Cost total = state.total_cost * kSortMultiplier;
+        pg::pg_call([&] { add_path(rel, make_path(total, pathkeys, sorted)); });
     }
 }
 
 void get_rel_size(PlannerInfo* root, RelOptInfo* rel, Oid table_id) {
     RelState* state = new_state(RelKind::Base);
-    state->base = state;
+    state->scan = state;
+    state->bases = {state};
     state->relid = rel->relid;
     state->table = foreign_table_info(table_id, checked_user(root, rel));
+    state->server_id = state->table.server_id;
+    state->user_id = state->table.user_id;
     state->dialect = &dialect_by_name(state->table.dialect);
     rel->fdw_private = state;
-    classify_conditions(root, rel, *state);
+
+    const PushdownContext context = state->pushdown(false);
+    ListCell* cell;
+    foreach (cell, rel->baserestrictinfo) {
+        auto* info = static_cast<RestrictInfo*>(lfirst(cell));
+        const bool ships = !info->pseudoconstant && to_model(info->clause, context) != nullptr;
+        List*& list = ships ? state->remote_conds : state->local_conds;
+        list = pg::pg_call([list, info] { return lappend(list, info); });
+    }
 
     if (rel->tuples < 0) rel->tuples = kDefaultTuples;  // never analyzed
     pg::pg_call([root, rel] { set_baserel_size_estimates(root, rel); });
     state->rows = rel->rows;
     state->startup_cost = kStartupCost;
-    state->total_cost = kStartupCost + rel->tuples * cpu_operator_cost +
-                        rel->rows * (cpu_tuple_cost + kTransferCostPerRow);
+    state->total_cost = scan_total_cost(rel->tuples, rel->rows);
 }
 
 void get_paths(PlannerInfo* root, RelOptInfo* rel, Oid /*table_id*/) {
-    RelState* state = state_of(rel);
-    List* unsorted_private = path_private(false, false);
-    const double rows = rel->rows;
-    const Cost startup = state->startup_cost;
-    const Cost total = state->total_cost;
-    pg::pg_call([=] {
-        add_path(rel,
-                 (Path*)create_foreignscan_path(root, rel, nullptr, rows, startup, total, NIL,
-                                                rel->lateral_relids, nullptr, unsorted_private));
+    const RelState* state = state_of(rel);
+    add_scan_paths(root, rel, *state, [&](Cost total, List* pathkeys, List* fdw_private) {
+        return (Path*)create_foreignscan_path(root, rel, nullptr, rel->rows, state->startup_cost,
+                                              total, pathkeys, rel->lateral_relids, nullptr,
+                                              fdw_private);
     });
-
-    // The ORDER BY (or merge-join order) of the query, if the remote can sort exactly so.
-    std::vector<OrderKey> keys;
-    List* pathkeys = root->query_pathkeys;
-    if (pathkeys != NIL && order_keys(root, *state, rel, pathkeys, keys)) {
-        List* sorted_private = path_private(true, false);
-        const Cost sorted_total = total * kSortMultiplier;
-        pg::pg_call([=] {
-            add_path(rel, (Path*)create_foreignscan_path(
-                              root, rel, nullptr, rows, startup, sorted_total, pathkeys,
-                              rel->lateral_relids, nullptr, sorted_private));
-        });
-    }
 }
 
-// ---- GROUP BY, aggregates, HAVING --------------------------------------------------------------
+// The WHERE clauses a scan contributes to a join: a Base's remote clauses, a Join's WHERE.
+List* where_clauses(const RelState& scan) {
+    return scan.kind == RelKind::Base ? clauses_of(scan.remote_conds) : scan.where;
+}
+
+// A left-deep join of `outer` (a Base or Join) and `inner` (a Base); nullptr when it cannot be
+// one remote statement.
+RelState* build_join(RelOptInfo* joinrel, const RelState* outer, const RelState* inner,
+                     JoinType type, List* restrictlist) {
+    if (!is_scan(outer) || inner == nullptr || inner->kind != RelKind::Base) return nullptr;
+    if (outer->server_id != inner->server_id || outer->user_id != inner->user_id) return nullptr;
+    if ((outer->kind == RelKind::Base && outer->local_conds != NIL) || inner->local_conds != NIL) {
+        return nullptr;
+    }
+    RelState* state = new_state(RelKind::Join);
+    state->scan = state;
+    state->dialect = outer->dialect;
+    state->server_id = outer->server_id;
+    state->user_id = outer->user_id;
+    state->bases = outer->bases;
+    state->bases.push_back(inner);
+    state->steps = outer->kind == RelKind::Join ? outer->steps : std::vector<JoinStep>{};
+    state->nullable = outer->nullable;
+    state->where = where_clauses(*outer);
+
+    JoinStep step;
+    step.kind = type == JOIN_LEFT ? JoinKind::Left : JoinKind::Inner;
+    step.base = inner;
+    // The inner side's own filters: before the join (ON) when it is the nullable side.
+    List* inner_clauses = clauses_of(inner->remote_conds);
+    if (step.kind == JoinKind::Left) {
+        step.on = inner_clauses;
+        state->nullable.push_back(inner->relid);
+    } else {
+        state->where = concat(state->where, inner_clauses);
+    }
+    ListCell* cell;
+    foreach (cell, restrictlist) {
+        auto* info = static_cast<RestrictInfo*>(lfirst(cell));
+        if (info->pseudoconstant) return nullptr;
+        const bool on_clause =
+            step.kind == JoinKind::Inner || !RINFO_IS_PUSHED_DOWN(info, joinrel->relids);
+        List*& list = on_clause ? step.on : state->where;
+        list = pg::pg_call([list, info] { return lappend(list, info->clause); });
+    }
+    state->steps.push_back(step);
+
+    // Everything must ship in the join's scope (columns now qualified, some nullable).
+    if (!all_ship(state->where, *state)) return nullptr;
+    for (const JoinStep& each : state->steps) {
+        if (!all_ship(each.on, *state)) return nullptr;
+    }
+    return state;
+}
+
+void get_join_paths(PlannerInfo* root, RelOptInfo* joinrel, RelOptInfo* outerrel,
+                    RelOptInfo* innerrel, JoinType type, JoinPathExtraData* extra) {
+    if (joinrel->fdw_private != nullptr) return;  // considered for another order of its inputs
+    if (root->parse->commandType != CMD_SELECT || root->parse->rowMarks != NIL) return;
+    const RelState* outer = state_of(outerrel);
+    const RelState* inner = state_of(innerrel);
+    RelState* state = nullptr;
+    switch (type) {
+        case JOIN_INNER:
+            state = build_join(joinrel, outer, inner, JOIN_INNER, extra->restrictlist);
+            if (state == nullptr) {
+                state = build_join(joinrel, inner, outer, JOIN_INNER, extra->restrictlist);
+            }
+            break;
+        case JOIN_LEFT:
+            state = build_join(joinrel, outer, inner, JOIN_LEFT, extra->restrictlist);
+            break;
+        case JOIN_RIGHT:
+            state = build_join(joinrel, inner, outer, JOIN_LEFT, extra->restrictlist);
+            break;
+        default:
+            return;  // FULL (MySQL has none), SEMI, ANTI: local
+    }
+    if (state == nullptr) return;
+    joinrel->fdw_private = state;
+    state->rows = joinrel->rows;
+    state->startup_cost = kStartupCost;
+    state->total_cost = scan_total_cost(outerrel->rows + innerrel->rows, joinrel->rows);
+    add_scan_paths(root, joinrel, *state, [&](Cost total, List* pathkeys, List* fdw_private) {
+        return (Path*)create_foreign_join_path(root, joinrel, nullptr, joinrel->rows,
+                                               state->startup_cost, total, pathkeys,
+                                               joinrel->lateral_relids, nullptr, fdw_private);
+    });
+}
+
+// ---- GROUP BY, aggregates, HAVING ---------------------------------------------------------------
 
 // Adds `expr` (with its model) to the grouped target list unless an equal entry is there.
 void add_output(RelState& state, ::Expr* expr, ExprPtr model) {
@@ -203,10 +353,10 @@ void add_output(RelState& state, ::Expr* expr, ExprPtr model) {
         if (pg::pg_call([te, expr] { return equal(te->expr, expr); })) return;
     }
     state.outputs.push_back(std::move(model));
-    const int position = static_cast<int>(state.outputs.size());
-    state.grouped_tlist = pg::pg_call([&state, expr, position] {
-        return lappend(state.grouped_tlist,
-                       makeTargetEntry(expr, static_cast<AttrNumber>(position), nullptr, false));
+    const auto position = static_cast<AttrNumber>(state.outputs.size());
+    List* tlist = state.grouped_tlist;
+    state.grouped_tlist = pg::pg_call([tlist, expr, position] {
+        return lappend(tlist, makeTargetEntry(expr, position, nullptr, false));
     });
 }
 
@@ -214,8 +364,9 @@ bool is_group_key(PlannerInfo* root, PathTarget* target, int position) {
     const Index ref = target->sortgrouprefs != nullptr ? target->sortgrouprefs[position] : 0;
     if (ref == 0) return false;
     ::Query* parse = root->parse;
-    return pg::pg_call(
-        [ref, parse] { return get_sortgroupref_clause_noerr(ref, parse->groupClause) != nullptr; });
+    return pg::pg_call([ref, parse] {
+        return get_sortgroupref_clause_noerr(ref, parse->groupClause) != nullptr;
+    });
 }
 
 // A target entry that does not ship whole: its aggregates ship, and its other Vars must be
@@ -224,82 +375,82 @@ bool add_pieces(RelState& state, ::Expr* expr) {
     List* pieces = pg::pg_call([expr] {
         return pull_var_clause((Node*)expr, PVC_INCLUDE_AGGREGATES | PVC_RECURSE_PLACEHOLDERS);
     });
-    ListCell* cell;
-    foreach (cell, pieces) {
-        auto* piece = static_cast<::Expr*>(lfirst(cell));
+    bool shipped = true;
+    for_each_expr(pieces, [&](::Expr* piece) {
+        if (!shipped) return;
         if (IsA(piece, Aggref)) {
             ExprPtr model = to_model(piece, state.pushdown(true));
-            if (!model) return false;
-            add_output(state, piece, std::move(model));
-            continue;
+            if (model) {
+                add_output(state, piece, std::move(model));
+            } else {
+                shipped = false;
+            }
+            return;
         }
         bool selected = false;
-        ListCell* te_cell;
-        foreach (te_cell, state.grouped_tlist) {
-            auto* te = static_cast<TargetEntry*>(lfirst(te_cell));
+        ListCell* cell;
+        foreach (cell, state.grouped_tlist) {
+            auto* te = static_cast<TargetEntry*>(lfirst(cell));
             selected = selected || pg::pg_call([te, piece] { return equal(te->expr, piece); });
         }
-        if (!selected) return false;
-    }
-    return true;
+        shipped = selected;
+    });
+    return shipped;
 }
 
 bool build_grouping(PlannerInfo* root, RelState& state, PathTarget* target, Node* having) {
-    // Group keys first: every other entry may refer to them.
+    // Group keys first: the other entries may refer to them.
     int position = 0;
-    ListCell* cell;
-    foreach (cell, target->exprs) {
-        auto* expr = static_cast<::Expr*>(lfirst(cell));
-        if (is_group_key(root, target, position)) {
+    bool shipped = true;
+    for_each_expr(target->exprs, [&](::Expr* expr) {
+        if (shipped && is_group_key(root, target, position)) {
             ExprPtr model = to_model(expr, state.pushdown(false));
-            if (!model) return false;
-            state.group_by.push_back(model);
-            add_output(state, expr, std::move(model));
-        }
-        ++position;
-    }
-    position = 0;
-    foreach (cell, target->exprs) {
-        auto* expr = static_cast<::Expr*>(lfirst(cell));
-        if (!is_group_key(root, target, position)) {
-            ExprPtr model = to_model(expr, state.pushdown(true));
             if (model) {
+                state.group_by.push_back(model);
                 add_output(state, expr, std::move(model));
-            } else if (!add_pieces(state, expr)) {
-                return false;
+            } else {
+                shipped = false;
             }
         }
         ++position;
-    }
-    ListCell* qual_cell;
-    foreach (qual_cell, (List*)having) {
-        ExprPtr model = to_model(static_cast<::Expr*>(lfirst(qual_cell)), state.pushdown(true));
-        if (!model) return false;
-        state.having.push_back(std::move(model));
-    }
-    if (state.outputs.empty()) {
-        // SELECT count(*) ... HAVING ...-like shapes with nothing selected still need a column.
-        state.outputs.push_back(make_null());
-    }
-    return true;
+    });
+    position = 0;
+    for_each_expr(target->exprs, [&](::Expr* expr) {
+        if (shipped && !is_group_key(root, target, position)) {
+            ExprPtr model = to_model(expr, state.pushdown(true));
+            if (model) {
+                add_output(state, expr, std::move(model));
+            } else {
+                shipped = add_pieces(state, expr);
+            }
+        }
+        ++position;
+    });
+    for_each_expr((List*)having, [&](::Expr* qual) {
+        if (!shipped) return;
+        ExprPtr model = to_model(qual, state.pushdown(true));
+        if (model) {
+            state.having.push_back(std::move(model));
+        } else {
+            shipped = false;
+        }
+    });
+    return shipped;
 }
 
 void add_grouping_path(PlannerInfo* root, RelOptInfo* input, RelOptInfo* grouped,
                        GroupPathExtraData* extra) {
-    const RelState* base = state_of(input);
+    const RelState* scan = state_of(input);
     ::Query* parse = root->parse;
-    if (base->kind != RelKind::Base || base->local_conds != NIL) return;
+    if (!is_scan(scan) || (scan->kind == RelKind::Base && scan->local_conds != NIL)) return;
     if (parse->groupingSets != NIL || (!parse->hasAggs && parse->groupClause == NIL)) return;
     if (extra->patype != PARTITIONWISE_AGGREGATE_NONE) return;
 
-    RelState* state = new_state(RelKind::Grouped);
-    state->base = base;
-    state->source = base;
-    state->dialect = base->dialect;
+    RelState* state = new_upper_state(RelKind::Grouped, scan);
     PathTarget* target = root->upper_targets[UPPERREL_GROUP_AGG];
     if (!build_grouping(root, *state, target, extra->havingQual)) return;
-    pg::pg_call(
-        [state, target] { apply_pathtarget_labeling_to_tlist(state->grouped_tlist, target); });
+    List* tlist = state->grouped_tlist;
+    pg::pg_call([tlist, target] { apply_pathtarget_labeling_to_tlist(tlist, target); });
     grouped->fdw_private = state;
 
     double groups = 1;
@@ -311,45 +462,38 @@ void add_grouping_path(PlannerInfo* root, RelOptInfo* input, RelOptInfo* grouped
         });
     }
     state->rows = groups;
-    state->startup_cost =
-        kStartupCost + input->tuples * cpu_operator_cost + input->rows * cpu_operator_cost;
+    state->startup_cost = scan->total_cost - scan->rows * (cpu_tuple_cost + kTransferCostPerRow) +
+                          input->rows * cpu_operator_cost;
     state->total_cost = state->startup_cost + groups * (cpu_tuple_cost + kTransferCostPerRow);
     List* fdw_private = path_private(false, false);
-    const Cost startup = state->startup_cost;
-    const Cost total = state->total_cost;
-    pg::pg_call([=] {
+    pg::pg_call([&] {
         add_path(grouped,
                  (Path*)create_foreign_upper_path(root, grouped, grouped->reltarget, groups,
-                                                  startup, total, NIL, nullptr, fdw_private));
+                                                  state->startup_cost, state->total_cost, NIL,
+                                                  nullptr, fdw_private));
     });
 }
 
-// ---- ORDER BY over a grouping; LIMIT -----------------------------------------------------------
+// ---- ORDER BY over a grouping; LIMIT ------------------------------------------------------------
 
 void add_ordered_path(PlannerInfo* root, RelOptInfo* input, RelOptInfo* ordered) {
     const RelState* source = state_of(input);
-    RelState* state = new_state(RelKind::Ordered);
-    state->source = source;
-    state->base = source->base;
-    state->dialect = source->dialect;
+    RelState* state = new_upper_state(RelKind::Ordered, source);
     ordered->fdw_private = state;
-    // A base relation's sorted scan path is in the ordered relation already (get_paths).
+    // A scan's presorted path is in the ordered relation already (add_scan_paths).
     if (source->kind != RelKind::Grouped) return;
 
     std::vector<OrderKey> keys;
-    if (!order_keys(root, *source, input, root->sort_pathkeys, keys)) return;
+    if (!order_keys(*source, input->relids, root->sort_pathkeys, keys)) return;
     state->rows = source->rows;
     state->startup_cost = source->startup_cost;
     state->total_cost = source->total_cost * kSortMultiplier;
     List* fdw_private = path_private(true, false);
-    const double rows = state->rows;
-    const Cost startup = state->startup_cost;
-    const Cost total = state->total_cost;
     PathTarget* target = root->upper_targets[UPPERREL_ORDERED];
-    List* pathkeys = root->sort_pathkeys;
-    pg::pg_call([=] {
-        add_path(ordered, (Path*)create_foreign_upper_path(root, ordered, target, rows, startup,
-                                                           total, pathkeys, nullptr, fdw_private));
+    pg::pg_call([&] {
+        add_path(ordered, (Path*)create_foreign_upper_path(
+                              root, ordered, target, state->rows, state->startup_cost,
+                              state->total_cost, root->sort_pathkeys, nullptr, fdw_private));
     });
 }
 
@@ -361,6 +505,15 @@ bool constant_count(Node* node, std::optional<int64_t>& out) {
     if (value->constisnull) return true;  // LIMIT ALL / LIMIT NULL
     out = DatumGetInt64(value->constvalue);
     return true;
+}
+
+bool has_sorted_path(RelOptInfo* rel) {
+    ListCell* cell;
+    foreach (cell, rel->pathlist) {
+        auto* path = static_cast<Path*>(lfirst(cell));
+        if (IsA(path, ForeignPath) && path_flag((ForeignPath*)path, kPathSorted)) return true;
+    }
+    return false;
 }
 
 void add_final_path(PlannerInfo* root, RelOptInfo* input, RelOptInfo* final_rel,
@@ -377,46 +530,28 @@ void add_final_path(PlannerInfo* root, RelOptInfo* input, RelOptInfo* final_rel,
     const RelState* input_state = state_of(input);
     const bool sorted = input_state->kind == RelKind::Ordered;
     const RelState* source = sorted ? input_state->source : input_state;
-    if (source->kind != RelKind::Base && source->kind != RelKind::Grouped) return;
-    if (source->base->local_conds != NIL) return;
-    if (sorted) {
-        // The ordered relation must have a remote sort of ours: for a grouping, the ordered
-        // path; for a base relation, its sorted scan path.
-        bool have_sorted = false;
-        ListCell* cell;
-        foreach (cell, input->pathlist) {
-            auto* path = static_cast<Path*>(lfirst(cell));
-            if (IsA(path, ForeignPath) && path_flag((ForeignPath*)path, kPathSorted)) {
-                have_sorted = true;
-            }
-        }
-        if (!have_sorted) return;
-    } else if (parse->sortClause != NIL) {
-        return;
-    }
+    if (source->kind == RelKind::Ordered || source->kind == RelKind::Final) return;
+    if (source->scan->kind == RelKind::Base && source->scan->local_conds != NIL) return;
+    if (sorted ? !has_sorted_path(input) : parse->sortClause != NIL) return;
 
-    RelState* state = new_state(RelKind::Final);
-    state->source = source;
-    state->base = source->base;
-    state->dialect = source->dialect;
+    RelState* state = new_upper_state(RelKind::Final, source);
     final_rel->fdw_private = state;
     double rows = source->rows;
     if (limit) rows = std::min(rows, static_cast<double>(*limit));
     state->rows = std::max(rows, 1.0);
     state->startup_cost = source->startup_cost;
-    state->total_cost = (sorted ? source->total_cost * kSortMultiplier : source->total_cost) -
-                        (source->rows - state->rows) * (cpu_tuple_cost + kTransferCostPerRow);
-    state->total_cost = std::max(state->total_cost, state->startup_cost);
+    const Cost source_total = sorted ? source->total_cost * kSortMultiplier : source->total_cost;
+    state->total_cost =
+        std::max(state->startup_cost, source_total - (source->rows - state->rows) *
+                                                         (cpu_tuple_cost + kTransferCostPerRow));
     List* fdw_private = path_private(sorted, true);
-    const double final_rows = state->rows;
-    const Cost startup = state->startup_cost;
-    const Cost total = state->total_cost;
     PathTarget* target = root->upper_targets[UPPERREL_FINAL];
     List* pathkeys = sorted ? root->sort_pathkeys : NIL;
-    pg::pg_call([=] {
+    pg::pg_call([&] {
         add_path(final_rel,
-                 (Path*)create_foreign_upper_path(root, final_rel, target, final_rows, startup,
-                                                  total, pathkeys, nullptr, fdw_private));
+                 (Path*)create_foreign_upper_path(root, final_rel, target, state->rows,
+                                                  state->startup_cost, state->total_cost,
+                                                  pathkeys, nullptr, fdw_private));
     });
 }
 
@@ -438,24 +573,58 @@ void get_upper_paths(PlannerInfo* root, UpperRelationKind stage, RelOptInfo* inp
     }
 }
 
-// ---- plans ------------------------------------------------------------------------------------
+// ---- plans --------------------------------------------------------------------------------------
 
-std::string output_name(const Expr& e, size_t position) {
+[[noreturn]] void unrenderable(const char* what) {
+    throw Error("XX000", std::string("quarry_fdw: a chosen path's ") + what +
+                             " no longer translates");
+}
+
+std::vector<ExprPtr> translated(List* clauses, const RelState& scope) {
+    std::vector<ExprPtr> models;
+    if (!translate_all(clauses, scope, models)) unrenderable("clause");
+    return models;
+}
+
+// FROM, JOINs and WHERE of the statement a scan reads.
+void add_from(quarry::Query& query, const RelState& scan) {
+    if (scan.kind == RelKind::Base) {
+        query.from.name = scan.table.relation;
+        query.where = translated(clauses_of(scan.remote_conds), scan);
+        return;
+    }
+    query.from.name = scan.bases.front()->table.relation;
+    query.from.alias = alias_of(*scan.bases.front());
+    for (const JoinStep& step : scan.steps) {
+        quarry::Join join;
+        join.kind = step.kind;
+        join.table.name = step.base->table.relation;
+        join.table.alias = alias_of(*step.base);
+        join.on = translated(step.on, scan);
+        query.joins.push_back(std::move(join));
+    }
+    query.where = translated(scan.where, scan);
+}
+
+std::string output_name(const quarry::Expr& e, size_t position) {
     if (e.kind == ExprKind::Column) return e.column;
     return "c" + std::to_string(position + 1);
 }
 
 void add_columns(quarry::Query& query, const std::vector<ExprPtr>& models) {
     for (size_t i = 0; i < models.size(); ++i) {
-        OutputColumn column;
-        column.name = output_name(*models[i], i);
-        column.expr = models[i];
-        query.columns.push_back(std::move(column));
+        query.columns.push_back({output_name(*models[i], i), models[i], false});
     }
 }
 
-// The remote columns a scan of the base relation must return, in attnum order (all of them
-// for a whole-row reference).
+ExprPtr column_model(const RelState& scan, const Var* var) {
+    std::optional<RemoteColumnRef> ref = scan.column(var, /*any_type=*/true);
+    if (!ref) unrenderable("column");
+    return make_column(ref->name, ref->type, ref->nullable, ref->qualifier);
+}
+
+// The remote columns a scan of a foreign table returns, in attnum order (all of them for a
+// whole-row reference).
 List* retrieved_attributes(RelOptInfo* rel, const RelState& base, List* local_exprs) {
     Bitmapset* attrs = pg::pg_call([rel, local_exprs] {
         Bitmapset* used = nullptr;
@@ -467,129 +636,93 @@ List* retrieved_attributes(RelOptInfo* rel, const RelState& base, List* local_ex
     List* retrieved = NIL;
     for (const ForeignColumn& column : base.table.columns) {
         if (column.dropped) continue;
-        const int member = column.attnum - FirstLowInvalidHeapAttributeNumber;
-        if (!whole_row && !bms_is_member(member, attrs)) continue;
+        if (!whole_row && !bms_is_member(column.attnum - FirstLowInvalidHeapAttributeNumber, attrs)) {
+            continue;
+        }
         const int attnum = column.attnum;
         retrieved = pg::pg_call([retrieved, attnum] { return lappend_int(retrieved, attnum); });
     }
     return retrieved;
 }
 
-ExprPtr base_column(const RelState& base, int attnum) {
-    const ForeignColumn& column = base.table.columns.at(static_cast<size_t>(attnum - 1));
-    std::optional<Type> type = remote_model_type(column.type, column.typmod);
-    return make_column(column.remote_name, type.value_or(Type::Text), !column.not_null);
-}
-
-void add_where(quarry::Query& query, const RelState& base) { query.where = base.remote_where; }
-
-}  // namespace
-
-PushdownContext RelState::pushdown(bool allow_aggregates) const {
-    PushdownContext context;
-    context.dialect = dialect;
-    context.allow_aggregates = allow_aggregates;
-    const RelState* b = base;
-    context.column = [b](const Var* var) -> std::optional<RemoteColumnRef> {
-        if (var->varno != static_cast<int>(b->relid) || var->varlevelsup != 0 || var->varattno <= 0)
-            return std::nullopt;
-        if (static_cast<size_t>(var->varattno) > b->table.columns.size()) return std::nullopt;
-        const ForeignColumn& column = b->table.columns[static_cast<size_t>(var->varattno - 1)];
-        if (column.dropped) return std::nullopt;
+// A plain scan of one foreign table: its own tuple descriptor, the retrieved columns filled.
+void plan_base_scan(quarry::Query& query, RelOptInfo* rel, const RelState& base,
+                    List* scan_clauses, List*& local_exprs, List*& retrieved) {
+    ListCell* cell;
+    foreach (cell, scan_clauses) {
+        auto* info = static_cast<RestrictInfo*>(lfirst(cell));
+        if (!pg::pg_call([&base, info] { return list_member_ptr(base.remote_conds, info); })) {
+            local_exprs = pg::pg_call([local_exprs, info] { return lappend(local_exprs, info->clause); });
+        }
+    }
+    retrieved = retrieved_attributes(rel, base, local_exprs);
+    ListCell* attr_cell;
+    foreach (attr_cell, retrieved) {
+        const ForeignColumn& column =
+            base.table.columns.at(static_cast<size_t>(lfirst_int(attr_cell) - 1));
         std::optional<Type> type = remote_model_type(column.type, column.typmod);
-        if (!type) return std::nullopt;
-        return RemoteColumnRef{column.remote_name, {}, *type, !column.not_null};
-    };
-    return context;
+        query.columns.push_back({column.remote_name,
+                                 make_column(column.remote_name, type.value_or(Type::Text),
+                                             !column.not_null),
+                                 false});
+    }
 }
 
-namespace {
+// A scan whose tuples are the Vars of `tlist` (a join, or an ordered or limited scan).
+List* plan_var_scan(quarry::Query& query, const RelState& scan, List* tlist) {
+    List* scan_tlist = pg::pg_call([tlist] {
+        List* vars = pull_var_clause((Node*)tlist, PVC_RECURSE_PLACEHOLDERS);
+        return add_to_flat_tlist(NIL, vars);
+    });
+    std::vector<ExprPtr> models;
+    ListCell* cell;
+    foreach (cell, scan_tlist) {
+        auto* te = static_cast<TargetEntry*>(lfirst(cell));
+        if (!IsA(te->expr, Var)) unrenderable("target entry");
+        models.push_back(column_model(scan, (Var*)te->expr));
+    }
+    add_columns(query, models);
+    return scan_tlist;
+}
 
 ForeignScan* get_plan(PlannerInfo* root, RelOptInfo* rel, Oid /*table_id*/, ForeignPath* path,
                       List* tlist, List* scan_clauses, Plan* outer_plan) {
     const RelState* state = state_of(rel);
-    const RelState* base = state->base;
-    const bool sorted = path_flag(path, kPathSorted);
-    const bool limited = path_flag(path, kPathLimited);
+    const RelState* source = state->source != nullptr ? state->source : state;
+    const RelState& scan = *state->scan;
     quarry::Query query;
-    query.from.name = base->table.relation;
-    add_where(query, *base);
+    add_from(query, scan);
 
     Index scan_relid = 0;
     List* local_exprs = NIL;
     List* retrieved = NIL;
     List* scan_tlist = NIL;
-    const RelState* source = state->kind == RelKind::Base ? state : state->source;
-
     if (state->kind == RelKind::Base) {
         scan_relid = rel->relid;
-        // Only the remote clauses classified for this relation ship; the rest (including
-        // pseudoconstants and parameterized join clauses) are checked here.
-        query.where.clear();
-        ListCell* cell;
-        foreach (cell, scan_clauses) {
-            auto* info = static_cast<RestrictInfo*>(lfirst(cell));
-            int position = 0;
-            bool remote = false;
-            ListCell* remote_cell;
-            foreach (remote_cell, state->remote_conds) {
-                if (lfirst(remote_cell) == info) {
-                    query.where.push_back(state->remote_where[static_cast<size_t>(position)]);
-                    remote = true;
-                    break;
-                }
-                ++position;
-            }
-            if (!remote) {
-                local_exprs =
-                    pg::pg_call([local_exprs, info] { return lappend(local_exprs, info->clause); });
-            }
-        }
-        retrieved = retrieved_attributes(rel, *base, local_exprs);
-        ListCell* attr_cell;
-        foreach (attr_cell, retrieved)
-            query.columns.push_back({"", base_column(*base, lfirst_int(attr_cell))});
-        for (OutputColumn& column : query.columns) column.name = column.expr->column;
+        plan_base_scan(query, rel, *state, scan_clauses, local_exprs, retrieved);
     } else if (source->kind == RelKind::Grouped) {
         scan_tlist = source->grouped_tlist;
         add_columns(query, source->outputs);
         query.group_by = source->group_by;
         query.having = source->having;
     } else {
-        // An ordered or limited scan of the base relation: its Vars are the scan's columns.
-        scan_tlist = pg::pg_call([tlist] {
-            List* vars = pull_var_clause((Node*)tlist, PVC_RECURSE_PLACEHOLDERS);
-            return add_to_flat_tlist(NIL, vars);
-        });
-        std::vector<ExprPtr> models;
-        ListCell* cell;
-        foreach (cell, scan_tlist) {
-            auto* te = static_cast<TargetEntry*>(lfirst(cell));
-            auto* var = (Var*)te->expr;
-            if (!IsA(var, Var)) throw Error("XX000", "quarry_fdw: unexpected scan target entry");
-            models.push_back(base_column(*base, var->varattno));
-        }
-        add_columns(query, models);
+        scan_tlist = plan_var_scan(query, scan, tlist);
     }
-    if (query.columns.empty()) {
-        OutputColumn placeholder;
-        placeholder.name = "none";
-        placeholder.expr = make_null();
-        query.columns.push_back(std::move(placeholder));
-    }
+    if (query.columns.empty()) query.columns.push_back({"none", make_null(), false});
 
-    if (sorted) {
-        // Pathkeys of an upper relation are matched on the base relation's Vars.
-        RelOptInfo* order_rel =
-            state->kind == RelKind::Base ? rel : root->simple_rel_array[base->relid];
-        if (!order_keys(root, *source, order_rel, path->path.pathkeys, query.order_by)) {
-            throw Error("XX000", "quarry_fdw: the remote sort of a chosen path cannot be rendered");
+    if (path_flag(path, kPathSorted)) {
+        Relids relids = nullptr;
+        for (const RelState* base : scan.bases) {
+            const int relid = static_cast<int>(base->relid);
+            relids = pg::pg_call([relids, relid] { return bms_add_member(relids, relid); });
+        }
+        if (!order_keys(*source, relids, path->path.pathkeys, query.order_by)) {
+            unrenderable("sort");
         }
     }
-    if (limited) {
-        ::Query* parse = root->parse;
-        constant_count(parse->limitCount, query.limit);
-        constant_count(parse->limitOffset, query.offset);
+    if (path_flag(path, kPathLimited)) {
+        constant_count(root->parse->limitCount, query.limit);
+        constant_count(root->parse->limitOffset, query.offset);
     }
 
     std::string sql = state->dialect->render_query(query);
@@ -604,7 +737,7 @@ ForeignScan* get_plan(PlannerInfo* root, RelOptInfo* rel, Oid /*table_id*/, Fore
     });
 }
 
-// ---- the guarded shims ------------------------------------------------------------------------
+// ---- the guarded shims --------------------------------------------------------------------------
 
 extern "C" void quarry_GetForeignRelSize(PlannerInfo* root, RelOptInfo* rel, Oid table_id) {
     pg::guard([=] { get_rel_size(root, rel, table_id); });
@@ -612,6 +745,12 @@ extern "C" void quarry_GetForeignRelSize(PlannerInfo* root, RelOptInfo* rel, Oid
 
 extern "C" void quarry_GetForeignPaths(PlannerInfo* root, RelOptInfo* rel, Oid table_id) {
     pg::guard([=] { get_paths(root, rel, table_id); });
+}
+
+extern "C" void quarry_GetForeignJoinPaths(PlannerInfo* root, RelOptInfo* joinrel,
+                                           RelOptInfo* outerrel, RelOptInfo* innerrel,
+                                           JoinType type, JoinPathExtraData* extra) {
+    pg::guard([=] { get_join_paths(root, joinrel, outerrel, innerrel, type, extra); });
 }
 
 extern "C" ForeignScan* quarry_GetForeignPlan(PlannerInfo* root, RelOptInfo* rel, Oid table_id,
@@ -628,9 +767,38 @@ extern "C" void quarry_GetForeignUpperPaths(PlannerInfo* root, UpperRelationKind
 
 }  // namespace
 
+std::optional<RemoteColumnRef> RelState::column(const Var* var, bool any_type) const {
+    const RelState& scope = *scan;
+    if (var->varlevelsup != 0 || var->varattno <= 0) return std::nullopt;
+    for (const RelState* base : scope.bases) {
+        if (var->varno != static_cast<int>(base->relid)) continue;
+        if (static_cast<size_t>(var->varattno) > base->table.columns.size()) return std::nullopt;
+        const ForeignColumn& column = base->table.columns[static_cast<size_t>(var->varattno - 1)];
+        if (column.dropped) return std::nullopt;
+        std::optional<Type> type = remote_model_type(column.type, column.typmod);
+        if (!type && !any_type) return std::nullopt;
+        const bool outer_nullable = std::find(scope.nullable.begin(), scope.nullable.end(),
+                                              base->relid) != scope.nullable.end();
+        return RemoteColumnRef{column.remote_name,
+                               scope.kind == RelKind::Join ? alias_of(*base) : std::string(),
+                               type.value_or(Type::Text), !column.not_null || outer_nullable};
+    }
+    return std::nullopt;
+}
+
+PushdownContext RelState::pushdown(bool allow_aggregates) const {
+    PushdownContext context;
+    context.dialect = dialect;
+    context.allow_aggregates = allow_aggregates;
+    const RelState* self = this;
+    context.column = [self](const Var* var) { return self->column(var, /*any_type=*/false); };
+    return context;
+}
+
 void fill_planner_callbacks(FdwRoutine* routine) {
     routine->GetForeignRelSize = quarry_GetForeignRelSize;
     routine->GetForeignPaths = quarry_GetForeignPaths;
+    routine->GetForeignJoinPaths = quarry_GetForeignJoinPaths;
     routine->GetForeignPlan = quarry_GetForeignPlan;
     routine->GetForeignUpperPaths = quarry_GetForeignUpperPaths;
 }

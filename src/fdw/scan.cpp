@@ -28,7 +28,10 @@ struct ScanRun {
     std::vector<int> slot_index;             // the slot attribute (0-based) of each remote column
     bool finished = false;
     MemoryContext row_context = nullptr;
-    Oid relid = InvalidOid;  // the foreign table, for messages (InvalidOid for upper scans)
+    // The scan's own context: the converters' lookups live as long as the scan (not the
+    // per-tuple context IterateForeignScan runs in).
+    MemoryContext scan_context = nullptr;
+    std::string table_name;  // the foreign table, for messages (empty for joins and upper scans)
 };
 
 struct ScanState {
@@ -65,7 +68,7 @@ void begin_scan(ForeignScanState* node, int eflags) {
     run->sql = plan_sql(plan);
     run->lease = lease_connection(plan->fs_server, scan_user(node, plan));
     if (plan->scan.scanrelid > 0) {
-        run->relid = RelationGetRelid(node->ss.ss_currentRelation);
+        run->table_name = RelationGetRelationName(node->ss.ss_currentRelation);
         ListCell* cell;
         foreach (cell, (List*)list_nth(plan->fdw_private, kPlanRetrievedAttrs)) {
             run->slot_index.push_back(lfirst_int(cell) - 1);
@@ -74,6 +77,7 @@ void begin_scan(ForeignScanState* node, int eflags) {
         const int natts = node->ss.ss_ScanTupleSlot->tts_tupleDescriptor->natts;
         for (int i = 0; i < natts; ++i) run->slot_index.push_back(i);
     }
+    run->scan_context = context;
     run->row_context = pg::pg_call([context] {
         return AllocSetContextCreateInternal(context, "quarry_fdw row", ALLOCSET_SMALL_SIZES);
     });
@@ -102,11 +106,18 @@ void start_statement(ForeignScanState* node, ScanRun& run) {
     TupleDesc desc = node->ss.ss_ScanTupleSlot->tts_tupleDescriptor;
     run.converters.clear();
     run.converters.reserve(run.slot_index.size());
-    for (size_t i = 0; i < run.slot_index.size(); ++i) {
-        Form_pg_attribute att = TupleDescAttr(desc, run.slot_index[i]);
-        run.converters.emplace_back(columns[i], att->atttypid, att->atttypmod,
-                                    column_label(node, run.slot_index[i]));
+    MemoryContext previous = MemoryContextSwitchTo(run.scan_context);
+    try {
+        for (size_t i = 0; i < run.slot_index.size(); ++i) {
+            Form_pg_attribute att = TupleDescAttr(desc, run.slot_index[i]);
+            run.converters.emplace_back(columns[i], att->atttypid, att->atttypmod,
+                                        column_label(node, run.slot_index[i]), run.table_name);
+        }
+    } catch (...) {
+        MemoryContextSwitchTo(previous);
+        throw;
     }
+    MemoryContextSwitchTo(previous);
 }
 
 TupleTableSlot* iterate_scan(ForeignScanState* node) {

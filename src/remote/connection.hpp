@@ -185,6 +185,12 @@ public:
     // (pg_backend_pid()); 0 when closed.
     virtual uint64_t session_id() const = 0;
 
+    // Whether the server asked for the password to authenticate this session (libpq:
+    // PQconnectionUsedPassword). A server that trusts the client without one would let a
+    // non-superuser act as whoever PostgreSQL runs as; the FDW refuses such sessions for them.
+    // MySQL servers always check a given password, so a session opened with one used it.
+    virtual bool used_password() const { return !options_.password.empty(); }
+
 protected:
     explicit RemoteConnection(RemoteKind kind) : kind_(kind) {}
 

@@ -168,6 +168,10 @@ public:
         return conn_ ? static_cast<uint64_t>(PQbackendPID(conn_.get())) : 0;
     }
 
+    bool used_password() const override {
+        return conn_ && PQconnectionUsedPassword(conn_.get()) == 1;
+    }
+
 protected:
     void connect_session() override {
         disconnect();

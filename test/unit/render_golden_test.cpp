@@ -745,6 +745,34 @@ Query orders_query() {
     return q;
 }
 
+TEST(RenderGolden, JoinsAreLeftDeepWithQualifiedColumns) {
+    const ExprPtr order_customer = make_column("customer_id", Type::Integer, false, "r1");
+    const ExprPtr customer_id = make_column("id", Type::Integer, false, "r2");
+    const ExprPtr segment = make_column("segment", Type::Text, true, "r2");
+    const ExprPtr note = make_column("note", Type::Text, true, "r3");
+    Query q;
+    q.from.name = {"shop", "orders"};
+    q.from.alias = "r1";
+    q.joins.push_back({JoinKind::Inner, {{"shop", "customers"}, "r2"},
+                       {boolean(Func::Eq, {order_customer, customer_id})}});
+    q.joins.push_back({JoinKind::Left, {{"shop", "notes"}, "r3"}, {}});
+    q.columns = {{"segment", segment, true}, {"n", fn(Func::CountAll, {}, Type::Integer), false}};
+    q.group_by = {segment};
+    q.where = {boolean(Func::IsNotNull, {note})};
+    check(q,
+          R"(SELECT "r2"."segment" AS "segment", COUNT(*) AS "n" FROM "shop"."orders" AS "r1" )"
+          R"(INNER JOIN "shop"."customers" AS "r2" ON "r1"."customer_id" = "r2"."id" )"
+          R"(LEFT JOIN "shop"."notes" AS "r3" ON TRUE WHERE "r3"."note" IS NOT NULL GROUP BY 1)",
+          "SELECT `r2`.`segment` AS `segment`, COUNT(*) AS `n` FROM `shop`.`orders` AS `r1` "
+          "INNER JOIN `shop`.`customers` AS `r2` ON `r1`.`customer_id` = `r2`.`id` "
+          "LEFT JOIN `shop`.`notes` AS `r3` ON TRUE WHERE `r3`.`note` IS NOT NULL "
+          "GROUP BY 1, CAST(`r2`.`segment` AS BINARY)",
+          R"(SELECT "r2"."segment" AS "segment", COUNT(*) AS "n" FROM "shop"."orders" AS "r1" )"
+          R"(INNER JOIN "shop"."customers" AS "r2" ON "r1"."customer_id" = "r2"."id" )"
+          R"(LEFT JOIN "shop"."notes" AS "r3" ON TRUE WHERE "r3"."note" IS NOT NULL )"
+          R"(GROUP BY 1, "r2"."segment" || CHR(1))");
+}
+
 TEST(RenderGolden, DashboardQuery) {
     const ExprPtr category = make_column("product_category", Type::Text, true);
     const ExprPtr status = make_column("status", Type::Text, true);

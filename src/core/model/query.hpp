@@ -17,6 +17,16 @@ struct TableRef {
     std::string alias;              // empty: none
 };
 
+// A relation joined to the FROM list, left-deep: `FROM a JOIN b ON ... LEFT JOIN c ON ...`.
+// The FDW planner builds these from PostgreSQL's join relations; specs have none.
+enum class JoinKind : uint8_t { Inner, Left };
+
+struct Join {
+    JoinKind kind = JoinKind::Inner;
+    TableRef table;            // with an alias, which the columns of its side use as qualifier
+    std::vector<ExprPtr> on;   // AND-ed; empty: every pair (ON TRUE)
+};
+
 struct OutputColumn {
     std::string name;  // the result column's name (the spec's "as", or the name used)
     ExprPtr expr;
@@ -33,6 +43,7 @@ struct OrderKey {
 
 struct Query {
     TableRef from;
+    std::vector<Join> joins;            // after `from`, in order
     std::vector<OutputColumn> columns;  // SELECT list in output order
     std::vector<ExprPtr> where;         // AND-ed row filters
     std::vector<ExprPtr> group_by;      // group key expressions

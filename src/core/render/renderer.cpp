@@ -155,6 +155,7 @@ std::string SqlRenderer::render_query(const Query& q) const {
     out += "SELECT ";
     select_list(out, q);
     from(out, q.from);
+    for (const Join& join : q.joins) joined(out, join);
     conjunction(out, " WHERE ", q.where);
     group_by(out, q);
     conjunction(out, " HAVING ", q.having);
@@ -184,6 +185,24 @@ void SqlRenderer::from(std::string& out, const TableRef& t) const {
     if (!t.alias.empty()) {
         out += " AS ";
         append_identifier(out, t.alias);
+    }
+}
+
+void SqlRenderer::joined(std::string& out, const Join& join) const {
+    out += join.kind == JoinKind::Left ? " LEFT JOIN " : " INNER JOIN ";
+    // `from` writes " FROM "; the table part is the same.
+    std::string table;
+    from(table, join.table);
+    out.append(table, 6, std::string::npos);
+    out += " ON ";
+    if (join.on.empty()) {
+        expr(out, *make_bool(true));
+        return;
+    }
+    const int ctx = join.on.size() > 1 ? prec::kAnd : prec::kLowest;
+    for (size_t i = 0; i < join.on.size(); ++i) {
+        if (i > 0) out += " AND ";
+        expr(out, *join.on[i], ctx);
     }
 }
 

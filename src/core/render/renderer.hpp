@@ -163,6 +163,7 @@ private:
 
     void select_list(std::string& out, const Query& q) const;
     void from(std::string& out, const TableRef& t) const;
+    void joined(std::string& out, const Join& join) const;
     void conjunction(std::string& out, std::string_view keyword,
                      const std::vector<ExprPtr>& terms) const;
     void group_by(std::string& out, const Query& q) const;
