@@ -22,6 +22,9 @@ constexpr Cost kTransferCostPerRow = 0.01;
 constexpr double kDefaultTuples = 1000.0;
 // A remote sort costs this much more than the unsorted statement (postgres_fdw's multiplier).
 constexpr double kSortMultiplier = 1.2;
+// What a LIMIT applied remotely saves over the same LIMIT applied here (the rows beyond it are
+// never sent).
+constexpr double kRemoteLimitDiscount = 0.99;
 
 // ---- the plan-private lists ---------------------------------------------------------------------
 // ForeignPath::fdw_private
@@ -156,8 +159,7 @@ ExprPtr grouped_order_expr(const RelState& grouped, ::Expr* expr, int& output_in
 
 // The order keys for `pathkeys` over `state` (a scan or a grouping), or false when one cannot
 // be sorted remotely exactly as PostgreSQL would sort it.
-bool order_keys(const RelState& state, Relids relids, List* pathkeys,
-                std::vector<OrderKey>& keys) {
+bool order_keys(const RelState& state, Relids relids, List* pathkeys, std::vector<OrderKey>& keys) {
     ListCell* cell;
     foreach (cell, pathkeys) {
         auto* key = static_cast<PathKey*>(lfirst(cell));
@@ -204,8 +206,7 @@ Cost scan_total_cost(double input_tuples, double rows) {
 // The unsorted path of a scan, and a presorted one when the query's order can be sorted
 // remotely.
 template <typename MakePath>
-void add_scan_paths(PlannerInfo* root, RelOptInfo* rel, const RelState& state,
-                    MakePath make_path) {
+void add_scan_paths(PlannerInfo* root, RelOptInfo* rel, const RelState& state, MakePath make_path) {
     List* unsorted = path_private(false, false);
     pg::pg_call([&] { add_path(rel, make_path(state.total_cost, NIL, unsorted)); });
     std::vector<OrderKey> keys;
@@ -364,9 +365,8 @@ bool is_group_key(PlannerInfo* root, PathTarget* target, int position) {
     const Index ref = target->sortgrouprefs != nullptr ? target->sortgrouprefs[position] : 0;
     if (ref == 0) return false;
     ::Query* parse = root->parse;
-    return pg::pg_call([ref, parse] {
-        return get_sortgroupref_clause_noerr(ref, parse->groupClause) != nullptr;
-    });
+    return pg::pg_call(
+        [ref, parse] { return get_sortgroupref_clause_noerr(ref, parse->groupClause) != nullptr; });
 }
 
 // A target entry that does not ship whole: its aggregates ship, and its other Vars must be
@@ -467,10 +467,9 @@ void add_grouping_path(PlannerInfo* root, RelOptInfo* input, RelOptInfo* grouped
     state->total_cost = state->startup_cost + groups * (cpu_tuple_cost + kTransferCostPerRow);
     List* fdw_private = path_private(false, false);
     pg::pg_call([&] {
-        add_path(grouped,
-                 (Path*)create_foreign_upper_path(root, grouped, grouped->reltarget, groups,
-                                                  state->startup_cost, state->total_cost, NIL,
-                                                  nullptr, fdw_private));
+        add_path(grouped, (Path*)create_foreign_upper_path(
+                              root, grouped, grouped->reltarget, groups, state->startup_cost,
+                              state->total_cost, NIL, nullptr, fdw_private));
     });
 }
 
@@ -520,7 +519,7 @@ void add_final_path(PlannerInfo* root, RelOptInfo* input, RelOptInfo* final_rel,
                     FinalPathExtraData* extra) {
     ::Query* parse = root->parse;
     if (!extra->limit_needed || parse->rowMarks != NIL || parse->hasTargetSRFs) return;
-    if (parse->limitOption != LIMIT_OPTION_COUNT) return;
+    if (parse->limitOption == LIMIT_OPTION_WITH_TIES) return;
     std::optional<int64_t> limit;
     std::optional<int64_t> offset;
     if (!constant_count(parse->limitCount, limit) || !constant_count(parse->limitOffset, offset)) {
@@ -536,22 +535,24 @@ void add_final_path(PlannerInfo* root, RelOptInfo* input, RelOptInfo* final_rel,
 
     RelState* state = new_upper_state(RelKind::Final, source);
     final_rel->fdw_private = state;
-    double rows = source->rows;
-    if (limit) rows = std::min(rows, static_cast<double>(*limit));
-    state->rows = std::max(rows, 1.0);
+    const double wanted = limit ? static_cast<double>(*limit + offset.value_or(0)) : source->rows;
+    state->rows =
+        std::max(std::min(source->rows, limit ? static_cast<double>(*limit) : source->rows), 1.0);
     state->startup_cost = source->startup_cost;
+    // A local Limit over the same statement costs its input's startup plus the fraction of the
+    // run it reads; the remote LIMIT reads that fraction too and moves no row it does not
+    // return, so it is a little cheaper.
     const Cost source_total = sorted ? source->total_cost * kSortMultiplier : source->total_cost;
-    state->total_cost =
-        std::max(state->startup_cost, source_total - (source->rows - state->rows) *
-                                                         (cpu_tuple_cost + kTransferCostPerRow));
+    const double fraction = source->rows > 0 ? std::min(1.0, wanted / source->rows) : 1.0;
+    state->total_cost = state->startup_cost +
+                        (source_total - state->startup_cost) * fraction * kRemoteLimitDiscount;
     List* fdw_private = path_private(sorted, true);
     PathTarget* target = root->upper_targets[UPPERREL_FINAL];
     List* pathkeys = sorted ? root->sort_pathkeys : NIL;
     pg::pg_call([&] {
-        add_path(final_rel,
-                 (Path*)create_foreign_upper_path(root, final_rel, target, state->rows,
-                                                  state->startup_cost, state->total_cost,
-                                                  pathkeys, nullptr, fdw_private));
+        add_path(final_rel, (Path*)create_foreign_upper_path(root, final_rel, target, state->rows,
+                                                             state->startup_cost, state->total_cost,
+                                                             pathkeys, nullptr, fdw_private));
     });
 }
 
@@ -576,8 +577,8 @@ void get_upper_paths(PlannerInfo* root, UpperRelationKind stage, RelOptInfo* inp
 // ---- plans --------------------------------------------------------------------------------------
 
 [[noreturn]] void unrenderable(const char* what) {
-    throw Error("XX000", std::string("quarry_fdw: a chosen path's ") + what +
-                             " no longer translates");
+    throw Error("XX000",
+                std::string("quarry_fdw: a chosen path's ") + what + " no longer translates");
 }
 
 std::vector<ExprPtr> translated(List* clauses, const RelState& scope) {
@@ -636,7 +637,8 @@ List* retrieved_attributes(RelOptInfo* rel, const RelState& base, List* local_ex
     List* retrieved = NIL;
     for (const ForeignColumn& column : base.table.columns) {
         if (column.dropped) continue;
-        if (!whole_row && !bms_is_member(column.attnum - FirstLowInvalidHeapAttributeNumber, attrs)) {
+        if (!whole_row &&
+            !bms_is_member(column.attnum - FirstLowInvalidHeapAttributeNumber, attrs)) {
             continue;
         }
         const int attnum = column.attnum;
@@ -646,13 +648,14 @@ List* retrieved_attributes(RelOptInfo* rel, const RelState& base, List* local_ex
 }
 
 // A plain scan of one foreign table: its own tuple descriptor, the retrieved columns filled.
-void plan_base_scan(quarry::Query& query, RelOptInfo* rel, const RelState& base,
-                    List* scan_clauses, List*& local_exprs, List*& retrieved) {
+void plan_base_scan(quarry::Query& query, RelOptInfo* rel, const RelState& base, List* scan_clauses,
+                    List*& local_exprs, List*& retrieved) {
     ListCell* cell;
     foreach (cell, scan_clauses) {
         auto* info = static_cast<RestrictInfo*>(lfirst(cell));
         if (!pg::pg_call([&base, info] { return list_member_ptr(base.remote_conds, info); })) {
-            local_exprs = pg::pg_call([local_exprs, info] { return lappend(local_exprs, info->clause); });
+            local_exprs =
+                pg::pg_call([local_exprs, info] { return lappend(local_exprs, info->clause); });
         }
     }
     retrieved = retrieved_attributes(rel, base, local_exprs);
@@ -661,10 +664,9 @@ void plan_base_scan(quarry::Query& query, RelOptInfo* rel, const RelState& base,
         const ForeignColumn& column =
             base.table.columns.at(static_cast<size_t>(lfirst_int(attr_cell) - 1));
         std::optional<Type> type = remote_model_type(column.type, column.typmod);
-        query.columns.push_back({column.remote_name,
-                                 make_column(column.remote_name, type.value_or(Type::Text),
-                                             !column.not_null),
-                                 false});
+        query.columns.push_back(
+            {column.remote_name,
+             make_column(column.remote_name, type.value_or(Type::Text), !column.not_null), false});
     }
 }
 
@@ -688,7 +690,9 @@ List* plan_var_scan(quarry::Query& query, const RelState& scan, List* tlist) {
 ForeignScan* get_plan(PlannerInfo* root, RelOptInfo* rel, Oid /*table_id*/, ForeignPath* path,
                       List* tlist, List* scan_clauses, Plan* outer_plan) {
     const RelState* state = state_of(rel);
-    const RelState* source = state->source != nullptr ? state->source : state;
+    // What the statement computes; an Ordered or Final state only sorts or limits it.
+    const bool sorts_or_limits = state->kind == RelKind::Ordered || state->kind == RelKind::Final;
+    const RelState* source = sorts_or_limits ? state->source : state;
     const RelState& scan = *state->scan;
     quarry::Query query;
     add_from(query, scan);

@@ -737,6 +737,32 @@ TEST(RenderGolden, ConditionalAggregates) {
         R"(SUM(CASE WHEN "country" = 'FR' AND "country" || CHR(1) = 'FR' || CHR(1) THEN CAST("qty" AS DECIMAL(38,0)) END))");
 }
 
+// Exact conversions: built by the FDW's pushdown walker for PostgreSQL casts (not formulas).
+TEST(RenderGolden, ExactConversions) {
+    CHECK_SQL(fn(Func::Cast, {kQty}, Type::Numeric), R"(CAST("qty" AS numeric))",
+              "CAST(`qty` AS DECIMAL(65,0))", R"(CAST("qty" AS DECIMAL(38,0)))");
+    CHECK_SQL(fn(Func::Cast, {kQty}, Type::Double), R"(CAST("qty" AS double precision))",
+              "CAST(`qty` AS DOUBLE)", R"(CAST("qty" AS double precision))");
+    CHECK_SQL(fn(Func::Cast, {kCost}, Type::Double), R"(CAST("cost" AS double precision))",
+              "CAST(`cost` AS DOUBLE)", R"(CAST("cost" AS double precision))");
+    CHECK_SQL(fn(Func::Cast, {kDay}, Type::Timestamp), R"(CAST("day" AS timestamp))",
+              "CAST(`day` AS DATETIME(6))", R"(CAST("day" AS timestamp))");
+    CHECK_SQL(fn(Func::Cast, {kShippedAt}, Type::Date), R"(CAST("shipped_at" AS date))",
+              "CAST(`shipped_at` AS DATE)", R"(CAST("shipped_at" AS date))");
+    // To its own type: nothing to convert.
+    CHECK_SQL(fn(Func::Cast, {kQty}, Type::Integer), R"("qty")", "`qty`", R"("qty")");
+    // A cast is an atom: no parentheses needed around it, its operand needs none inside.
+    CHECK_SQL(
+        fn(Func::Mul,
+           {fn(Func::Cast, {fn(Func::Add, {kQty, lit(1)}, Type::Integer)}, Type::Numeric), kCost},
+           Type::Numeric),
+        R"(CAST("qty" + 1 AS numeric) * "cost")", "CAST(`qty` + 1 AS DECIMAL(65,0)) * `cost`",
+        R"(CAST("qty" + 1 AS DECIMAL(38,0)) * "cost")");
+    // Anything else is not exact and is refused.
+    EXPECT_EQ(error_state("postgres", *fn(Func::Cast, {kRevenue}, Type::Numeric)), "XX000");
+    EXPECT_EQ(error_state("mysql", *fn(Func::Cast, {kOrderedAt}, Type::Date)), "XX000");
+}
+
 // ---- whole queries
 
 Query orders_query() {

@@ -139,6 +139,8 @@ std::string_view func_name(Func f) {
             return "count_if";
         case Func::SumIf:
             return "sum_if";
+        case Func::Cast:
+            return "cast";
     }
     return "?";
 }

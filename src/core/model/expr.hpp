@@ -57,6 +57,9 @@ enum class Func : uint16_t {
     Sum, Avg /* Double */, Min, Max, Count /* count(x) */, CountAll /* count(*) */,
     CountDistinct, ApproxCountDistinct,
     CountIf /* (cond): 0 over no row */, SumIf /* (x, cond): NULL over no row */,
+    // conversions: not in the formula language (the FDW's pushdown walker builds them)
+    Cast,  // args[0] converted exactly to Expr::type: integer -> numeric or double, numeric ->
+           // double, date -> timestamp (midnight), timestamp -> date (its day)
 };
 
 std::string_view func_name(Func f);  // the formula-language name ("count_distinct", "+", ...)

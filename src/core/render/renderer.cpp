@@ -648,6 +648,9 @@ void SqlRenderer::call_node(std::string& out, const Expr& e, int ctx) const {
             expr(out, arg(e, 0));
             out += " THEN 1 END)";
             return;
+        case Func::Cast:
+            convert(out, e, ctx);
+            return;
     }
     internal("unknown function");
 }
@@ -1002,6 +1005,56 @@ void SqlRenderer::sum(std::string& out, const Expr& e) const {
         summed_value(out, arg(e, 0));
     }
     out += ')';
+}
+
+void SqlRenderer::convert(std::string& out, const Expr& e, int ctx) const {
+    // Only the conversions that are exact on every engine.
+    const Expr& x = arg(e, 0);
+    if (x.type == e.type) {
+        expr(out, x, ctx);
+        return;
+    }
+    switch (e.type) {
+        case Type::Numeric:
+            if (x.type == Type::Integer) {
+                // Scale 0: a value read back keeps the integer's digits (DECIMAL(65,30) would
+                // add 30 zeros on MySQL).
+                out += "CAST(";
+                expr(out, x);
+                out += " AS ";
+                out += integer_decimal_type();
+                out += ')';
+                return;
+            }
+            break;
+        case Type::Double:
+            // Round to nearest on every engine (MySQL reads a DECIMAL through its exact text).
+            if (x.type == Type::Integer || x.type == Type::Numeric) {
+                cast(out, x, Type::Double);
+                return;
+            }
+            break;
+        case Type::Timestamp:
+            if (x.type == Type::Date) {
+                cast(out, x, Type::Timestamp);
+                return;
+            }
+            break;
+        case Type::Date:
+            if (x.type == Type::Timestamp) {
+                cast(out, x, Type::Date);
+                return;
+            }
+            break;
+        case Type::Unknown:
+        case Type::Boolean:
+        case Type::Integer:
+        case Type::Text:
+        case Type::TimestampTz:
+            break;
+    }
+    internal("no exact conversion from " + std::string(type_name(x.type)) + " to " +
+             std::string(type_name(e.type)));
 }
 
 void SqlRenderer::summed_value(std::string& out, const Expr& x) const { expr(out, x); }

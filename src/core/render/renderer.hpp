@@ -160,6 +160,7 @@ private:
                       std::string_view guard) const;
     void extreme(std::string& out, const Expr& e, int ctx) const;
     void sum(std::string& out, const Expr& e) const;
+    void convert(std::string& out, const Expr& e, int ctx) const;
 
     void select_list(std::string& out, const Query& q) const;
     void from(std::string& out, const TableRef& t) const;
