@@ -47,6 +47,7 @@ GENERATOR=fdw-v2 # bump when bench/fdw_data.* change: the data is then generated
 PAGE_VIEWS=10000000
 ORDERS=1000000
 COMMAND="bench/fdw.sh${*:+ $*}"
+[[ $ROUNDS == 5 ]] || COMMAND="QUARRY_BENCH_ROUNDS=$ROUNDS $COMMAND"
 
 log() { printf 'bench/fdw: %s\n' "$*" >&2; }
 die() {
