@@ -227,6 +227,8 @@ GROUP BY date_trunc('day', visited_at)
 ORDER BY count DESC
 LIMIT 10;
 
+\pset format unaligned
+\pset tuples_only on
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT date_trunc('day', visited_at) AS __timestamp, count(*) AS count
 FROM demo.page_views
