@@ -7,6 +7,7 @@
 #   bench/fdw.sh data     only the servers and the data (no quarry needed); leaves them running
 #   bench/fdw.sh explain  servers, data, FDWs and the EXPLAIN of every query through each, no
 #                         timing (build/bench-fdw/explain.*); leaves the servers running
+#   bench/fdw.sh report   writes the results file again from the last run's files (build/bench-fdw)
 #   bench/fdw.sh stop     stops the servers (their data stays for the next run)
 #
 # Side by side, in one go, on the throwaway servers of scripts/servers.sh under
@@ -47,7 +48,11 @@ GENERATOR=fdw-v2 # bump when bench/fdw_data.* change: the data is then generated
 PAGE_VIEWS=10000000
 ORDERS=1000000
 COMMAND="bench/fdw.sh${*:+ $*}"
-[[ $ROUNDS == 5 ]] || COMMAND="QUARRY_BENCH_ROUNDS=$ROUNDS $COMMAND"
+LOCKED_COMMAND="flock /work/quarry-install.lock $COMMAND"
+if [[ $ROUNDS != 5 ]]; then
+    COMMAND="QUARRY_BENCH_ROUNDS=$ROUNDS $COMMAND"
+    LOCKED_COMMAND="QUARRY_BENCH_ROUNDS=$ROUNDS $LOCKED_COMMAND"
+fi
 
 log() { printf 'bench/fdw: %s\n' "$*" >&2; }
 die() {
@@ -162,6 +167,224 @@ data_up() {
     fi
 }
 
+# ---------------------------------------------------------------------------------------------
+# The report, from the files of a run in $OUT (times.tsv, explain.tsv, memory.tsv, context.tsv):
+# also `bench/fdw.sh report`, which runs nothing.
+
+write_report() {
+    local context=$OUT/context.tsv
+    ctx() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$context"; }
+    COMMAND=$(ctx command)
+    ROUNDS=$(ctx rounds)
+    ENGINES=()
+    local engine
+    while read -r engine; do ENGINES+=("$engine"); done < <(awk -F'\t' '!seen[$1]++ { print $1 }' "$OUT/times.tsv")
+    WITH_QUARRY=0
+    printf '%s\n' "${ENGINES[@]}" | grep -qx quarry_mysql && WITH_QUARRY=1
+
+    stat_of() { # median|min engine name -> ms over the counted rounds, or ERROR / -
+        awk -F'\t' -v s="$1" -v e="$2" -v q="$3" '$1 == e && $3 == q && $2 > 0 {
+                if ($4 == "ERROR") err = 1; else v[++n] = $4 }
+            END { if (err) { print "ERROR"; exit }
+                  if (n == 0) { print "-"; exit }
+                  asort(v); m = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+                  printf "%.1f\n", s == "min" ? v[1] : m }' "$OUT/times.tsv"
+    }
+    median_of() { stat_of median "$@"; }
+    min_of() { stat_of min "$@"; }
+    cell() { # engine name -> "median *(best)*"
+        local m b
+        m=$(median_of "$1" "$2")
+        b=$(min_of "$1" "$2")
+        if [[ $m == "$b" || $m == ERROR || $m == - ]]; then echo "$m"; else echo "**$m** *($b)*"; fi
+    }
+    ratio_cell() { # engine-a engine-b name -> "median ratio *(best ratio)*"
+        echo "**$(ratio "$(median_of "$1" "$3")" "$(median_of "$2" "$3")")** *($(ratio "$(min_of "$1" "$3")" "$(min_of "$2" "$3")"))*"
+    }
+    rows_of() { # engine name -> rows returned (first counted round)
+        awk -F'\t' -v e="$1" -v q="$2" '$1 == e && $3 == q && $2 > 0 && $4 != "ERROR" { print $5; exit }' "$OUT/times.tsv"
+    }
+    error_of() {
+        awk -F'\t' -v e="$1" -v q="$2" '$1 == e && $3 == q && $4 == "ERROR" { print $5; exit }' "$OUT/times.tsv"
+    }
+    ratio() { # a b -> a / b with 2 decimals, or -
+        awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "-" }'
+    }
+    pushed() { # engine name -> yes / no (local nodes)
+        awk -F'\t' -v e="$1" -v q="$2" '$1 == e && $2 == q {
+                if ($3 == "Foreign Scan") print "yes"; else { n = $3; gsub(/>/, " > ", n); print "no: " n }; exit }' "$OUT/explain.tsv"
+    }
+    kind_of() { awk -F'\t' -v q="$1" '$1 == q { print $2 }' "$OUT/kinds.tsv"; }
+    title_of() { awk -F'\t' -v q="$1" '$1 == q { print $2 }' "$OUT/titles.tsv"; }
+    QUERIES=()
+    while IFS=$'\t' read -r name _; do QUERIES+=("$name"); done <"$OUT/queries.postgres.tsv"
+
+    TARGETS=()
+    HELD=0
+    HELD_BEST=0
+    target() { # what median-ratio best-ratio limit
+        local v vb
+        v=$(awk -v r="$2" -v l="$4" 'BEGIN { print (r != "-" && r <= l) ? "holds" : "MISSED" }')
+        vb=$(awk -v r="$3" -v l="$4" 'BEGIN { print (r != "-" && r <= l) ? "holds" : "MISSED" }')
+        [[ $v == holds ]] && HELD=$((HELD + 1))
+        [[ $vb == holds ]] && HELD_BEST=$((HELD_BEST + 1))
+        TARGETS+=("$1: median $v ($2); best round $vb ($3)")
+    }
+
+    side_table() { # direct fdw quarry label-of-fdw
+        local direct=$1 fdw=$2 quarry=$3 fdw_label=$4 q k
+        if [[ $WITH_QUARRY == 1 ]]; then
+            echo "| query | kind | direct client | $fdw_label | quarry_fdw | quarry / direct | quarry / $fdw_label | all pushed down: $fdw_label | all pushed down: quarry_fdw | rows |"
+            echo "|---|---|--:|--:|--:|--:|--:|---|---|--:|"
+        else
+            echo "| query | kind | direct client | $fdw_label | $fdw_label / direct | all pushed down: $fdw_label | rows |"
+            echo "|---|---|--:|--:|--:|---|--:|"
+        fi
+        for q in "${QUERIES[@]}"; do
+            k=$(kind_of "$q")
+            local rows_d rows_f rows_q rows
+            rows_d=$(rows_of "$direct" "$q")
+            rows_f=$(rows_of "$fdw" "$q")
+            rows=$rows_d
+            [[ $rows_f == "$rows_d" ]] || rows="$rows_d (${fdw_label}: ${rows_f:-error})"
+            if [[ $WITH_QUARRY == 1 ]]; then
+                rows_q=$(rows_of "$quarry" "$q")
+                [[ $rows_q == "$rows_d" ]] || rows="$rows (quarry: ${rows_q:-error})"
+                echo "| $q | $k | $(cell "$direct" "$q") | $(cell "$fdw" "$q") | $(cell "$quarry" "$q") | $(ratio_cell "$quarry" "$direct" "$q") | $(ratio_cell "$quarry" "$fdw" "$q") | $(pushed "$fdw" "$q") | $(pushed "$quarry" "$q") | $rows |"
+                if [[ $k == aggregate ]]; then
+                    target "$fdw_label side, $q: quarry within 1.10x of the direct client" \
+                        "$(ratio "$(median_of "$quarry" "$q")" "$(median_of "$direct" "$q")")" \
+                        "$(ratio "$(min_of "$quarry" "$q")" "$(min_of "$direct" "$q")")" 1.10
+                fi
+                target "$fdw_label side, $q: quarry not slower than $fdw_label" \
+                    "$(ratio "$(median_of "$quarry" "$q")" "$(median_of "$fdw" "$q")")" \
+                    "$(ratio "$(min_of "$quarry" "$q")" "$(min_of "$fdw" "$q")")" 1.00
+            else
+                echo "| $q | $k | $(cell "$direct" "$q") | $(cell "$fdw" "$q") | $(ratio_cell "$fdw" "$direct" "$q") | $(pushed "$fdw" "$q") | $rows |"
+            fi
+        done
+    }
+
+    mem_row() { # engine label
+        awk -F'\t' -v e="$1" -v l="$2" '$1 == e {
+            if ($2 == "" || $3 == "") { printf "| %s | - | - | - | failed (see build/bench-fdw/memory.%s.txt) |\n", l, e; exit }
+            printf "| %s | %.1f | %.1f | %.1f | %.1f |\n", l, $2 / 1024, $3 / 1024, ($3 - $2) / 1024, $4 / 1000 }' "$OUT/memory.tsv"
+    }
+    mem_target() { # engine label
+        local above
+        above=$(awk -F'\t' -v e="$1" '$1 == e && $2 != "" && $3 != "" { printf "%.1f", ($3 - $2) / 1024 }' "$OUT/memory.tsv")
+        if [[ -z $above ]]; then
+            target "$2: peak memory for 10,000,000 rows under 64 MB above idle (the fetch failed)" - - 64
+        else
+            target "$2: peak memory for 10,000,000 rows under 64 MB above idle (MB)" "$above" "$above" 64
+        fi
+    }
+
+    remote_sql_section() { # engine label
+        local q nodes remote
+        echo
+        echo "### $2"
+        echo
+        for q in "${QUERIES[@]}"; do
+            nodes=$(awk -F'\t' -v e="$1" -v q="$q" '$1 == e && $2 == q { print $3 }' "$OUT/explain.tsv")
+            remote=$(awk -F'\t' -v e="$1" -v q="$q" '$1 == e && $2 == q { print $4 }' "$OUT/explain.tsv")
+            echo "- **$q** — plan: ${nodes//>/ > }"
+            if [[ -n $remote ]]; then
+                echo
+                echo '  ```sql'
+                echo "  $remote"
+                echo '  ```'
+            else
+                echo "  (no remote SQL: $(head -c 300 "$OUT/explain.$1.$q.txt" | tr '\n' ' '))"
+            fi
+        done
+    }
+
+    {
+        echo "# quarry_fdw against the direct client, mysql_fdw and postgres_fdw"
+        echo
+        echo "Command: \`$COMMAND\` (on this machine: \`$(ctx locked_command)\`),"
+        echo "$ROUNDS rounds after a warm-up round, the engines taking turns in each round; times in"
+        echo "milliseconds from sending the statement to the last row read by the client"
+        echo "(bench/fdw_timer.c; libmariadb or libpq): **median** of the rounds, and *(best round)*."
+        echo
+        echo "Machine: $(ctx machine), shared with other work (load average $(ctx load_start) at the"
+        echo "start, $(ctx load_end) at the end of the timed rounds); $(ctx date)."
+        echo "$(ctx versions)."
+        echo
+        echo "Data (bench/fdw_data.mysql.sql, generated once in MariaDB and copied to the stand-in):"
+        echo "\`page_views\` 10,000,000 rows over 90 days (indexes on \`visited_at\` and \`uri\`), \`orders\`"
+        echo "1,000,000 rows over 400 days (index on \`ordered_at\`); MariaDB's InnoDB buffer pool holds"
+        echo "both. The queries: bench/fdw_queries.sql (the direct MySQL client runs the hand-written"
+        echo "MySQL form, everything else the PostgreSQL form). The FDWs run with their default options"
+        echo "(fetch sizes included) and \`jit = off\` on the primary; every FDW's foreign tables come"
+        echo "from its IMPORT FOREIGN SCHEMA."
+        echo
+        echo "## MariaDB: direct client, mysql_fdw, quarry_fdw (dialect mysql)"
+        echo
+        side_table mysql_direct mysql_fdw quarry_mysql mysql_fdw
+        if [[ $WITH_QUARRY == 1 ]]; then
+            echo
+            echo "quarry's remote SQL (below) run by the direct client, to tell the cost of the SQL from"
+            echo "the cost of the trip through PostgreSQL:"
+            echo
+            echo "| query | direct client, hand-written SQL | direct client, quarry's remote SQL | ratio |"
+            echo "|---|--:|--:|--:|"
+            for q in "${QUERIES[@]}"; do
+                d=$(median_of mysql_direct "$q")
+                s=$(median_of mysql_quarry_sql "$q")
+                echo "| $q | $(cell mysql_direct "$q") | $(cell mysql_quarry_sql "$q") | $(ratio_cell mysql_quarry_sql mysql_direct "$q") |"
+            done
+        fi
+        echo
+        echo "## Redshift stand-in (PostgreSQL 15): direct client, postgres_fdw, quarry_fdw (dialect redshift)"
+        echo
+        side_table pg_direct postgres_fdw quarry_redshift postgres_fdw
+        echo
+        echo "## Peak backend memory, 10,000,000 rows through the FDW"
+        echo
+        echo "\`COPY (SELECT * FROM page_views) TO '/dev/null'\` on the primary; VmHWM of the backend"
+        echo "(/proc/self/status) before (connected, the remote connection open) and after."
+        echo
+        echo "| FDW | idle VmHWM (MB) | peak VmHWM (MB) | above idle (MB) | time (s) |"
+        echo "|---|--:|--:|--:|--:|"
+        mem_row mysql_fdw mysql_fdw
+        [[ $WITH_QUARRY == 1 ]] && mem_row quarry_mysql "quarry_fdw (mysql)"
+        mem_row postgres_fdw postgres_fdw
+        [[ $WITH_QUARRY == 1 ]] && mem_row quarry_redshift "quarry_fdw (redshift)"
+        if [[ $WITH_QUARRY == 1 ]]; then
+            mem_target quarry_mysql "quarry_fdw (mysql)"
+            mem_target quarry_redshift "quarry_fdw (redshift)"
+            echo
+            echo "## Targets (issue #3, acceptance 2)"
+            echo
+            echo "By the medians, $HELD of ${#TARGETS[@]} hold; by the best rounds, $HELD_BEST. Ratios are"
+            echo "quarry_fdw's time over the other's: at most 1.10 against the direct client (aggregate"
+            echo "queries), at most 1.00 against mysql_fdw / postgres_fdw (every query)."
+            echo
+            printf -- '- %s\n' "${TARGETS[@]}"
+        fi
+        echo
+        echo "## Remote SQL (EXPLAIN (VERBOSE, COSTS OFF)); \"plan\" lists the plan's nodes, top first"
+        echo
+        echo "Errors, if any:"
+        echo
+        for engine in "${ENGINES[@]}"; do
+            for q in "${QUERIES[@]}"; do
+                e=$(error_of "$engine" "$q")
+                [[ -n $e ]] && echo "- $engine, $q: $e"
+            done
+        done
+        remote_sql_section mysql_fdw mysql_fdw
+        [[ $WITH_QUARRY == 1 ]] && remote_sql_section quarry_mysql "quarry_fdw (mysql)"
+        remote_sql_section postgres_fdw postgres_fdw
+        [[ $WITH_QUARRY == 1 ]] && remote_sql_section quarry_redshift "quarry_fdw (redshift)"
+        echo
+        echo "Raw timings of every round: build/bench-fdw/times.tsv (engine, round, query, ms, rows)."
+    } >"$RESULTS"
+    log "results in $RESULTS"
+}
+
 case ${1:-} in
 data)
     servers_up
@@ -173,9 +396,13 @@ stop)
     scripts/servers.sh stop
     exit 0
     ;;
+report)
+    write_report
+    exit 0
+    ;;
 "" | explain) ;;
 *)
-    echo "usage: bench/fdw.sh [data|explain|stop]" >&2
+    echo "usage: bench/fdw.sh [data|explain|report|stop]" >&2
     exit 2
     ;;
 esac
@@ -335,6 +562,20 @@ run_engine() { # engine -> timer output on stdout
     esac
 }
 
+{
+    printf 'command\t%s\n' "$COMMAND"
+    printf 'locked_command\t%s\n' "$LOCKED_COMMAND"
+    printf 'rounds\t%s\n' "$ROUNDS"
+    printf 'date\t%s\n' "$(date -u +%Y-%m-%dT%H:%MZ)"
+    printf 'machine\t%s cores (%s), %s GiB RAM\n' "$(nproc)" \
+        "$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)" "$(free -g | awk '/Mem:/ {print $2}')"
+    printf 'versions\tMariaDB %s, PostgreSQL %s, mysql_fdw %s, quarry %s\n' \
+        "$(my_root -N -e 'SELECT VERSION()')" \
+        "$(psql -X -At -d postgres -c 'SHOW server_version' | cut -d' ' -f1)" \
+        "$(dpkg-query -W -f='${Version}' postgresql-15-mysql-fdw 2>/dev/null || echo '?')" \
+        "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src dialects control 2>/dev/null || echo ' (with uncommitted changes)')"
+    printf 'load_start\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+} >"$OUT/context.tsv"
 : >"$OUT/times.tsv"
 for ((round = 0; round <= ROUNDS; round++)); do
     log "round $round of $ROUNDS$( ((round == 0)) && echo ' (warm-up, not counted)')"
@@ -343,6 +584,8 @@ for ((round = 0; round <= ROUNDS; round++)); do
             '{ print e, r, $1, $2, $3 }' >>"$OUT/times.tsv"
     done
 done
+
+printf 'load_end\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/context.tsv"
 
 # Peak memory of a backend pulling 10,000,000 rows through each FDW.
 : >"$OUT/memory.tsv"
@@ -366,191 +609,4 @@ SQL
     printf '%s\t%s\t%s\t%s\n' "$engine" "${idle:-}" "${peak:-}" "${elapsed:-}" >>"$OUT/memory.tsv"
 done
 
-# ---------------------------------------------------------------------------------------------
-# The report.
-
-median_of() { # engine name -> median ms over the counted rounds, or ERROR / -
-    awk -F'\t' -v e="$1" -v q="$2" '$1 == e && $3 == q && $2 > 0 {
-            if ($4 == "ERROR") err = 1; else v[++n] = $4 }
-        END { if (err) { print "ERROR"; exit }
-              if (n == 0) { print "-"; exit }
-              asort(v); m = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-              printf "%.1f\n", m }' "$OUT/times.tsv"
-}
-rows_of() { # engine name -> rows returned (first counted round)
-    awk -F'\t' -v e="$1" -v q="$2" '$1 == e && $3 == q && $2 > 0 && $4 != "ERROR" { print $5; exit }' "$OUT/times.tsv"
-}
-error_of() {
-    awk -F'\t' -v e="$1" -v q="$2" '$1 == e && $3 == q && $4 == "ERROR" { print $5; exit }' "$OUT/times.tsv"
-}
-ratio() { # a b -> a / b with 2 decimals, or -
-    awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "-" }'
-}
-pushed() { # engine name -> yes / no (local nodes)
-    awk -F'\t' -v e="$1" -v q="$2" '$1 == e && $2 == q {
-            if ($3 == "Foreign Scan") print "yes"; else { n = $3; gsub(/>/, " > ", n); print "no: " n }; exit }' "$OUT/explain.tsv"
-}
-kind_of() { awk -F'\t' -v q="$1" '$1 == q { print $2 }' "$OUT/kinds.tsv"; }
-title_of() { awk -F'\t' -v q="$1" '$1 == q { print $2 }' "$OUT/titles.tsv"; }
-QUERIES=()
-while IFS=$'\t' read -r name _; do QUERIES+=("$name"); done <"$OUT/queries.postgres.tsv"
-
-TARGETS=()
-target() { TARGETS+=("$1"); }
-
-side_table() { # direct fdw quarry label-of-fdw
-    local direct=$1 fdw=$2 quarry=$3 fdw_label=$4 q d f k r_direct r_fdw verdict
-    if [[ $WITH_QUARRY == 1 ]]; then
-        echo "| query | kind | direct client | $fdw_label | quarry_fdw | quarry / direct | quarry / $fdw_label | all pushed down: $fdw_label | all pushed down: quarry_fdw | rows |"
-        echo "|---|---|--:|--:|--:|--:|--:|---|---|--:|"
-    else
-        echo "| query | kind | direct client | $fdw_label | $fdw_label / direct | all pushed down: $fdw_label | rows |"
-        echo "|---|---|--:|--:|--:|---|--:|"
-    fi
-    for q in "${QUERIES[@]}"; do
-        k=$(kind_of "$q")
-        d=$(median_of "$direct" "$q")
-        f=$(median_of "$fdw" "$q")
-        local rows_d rows_f rows_q rows
-        rows_d=$(rows_of "$direct" "$q")
-        rows_f=$(rows_of "$fdw" "$q")
-        rows=$rows_d
-        [[ $rows_f == "$rows_d" ]] || rows="$rows_d (${fdw_label}: ${rows_f:-error})"
-        if [[ $WITH_QUARRY == 1 ]]; then
-            local qt
-            qt=$(median_of "$quarry" "$q")
-            rows_q=$(rows_of "$quarry" "$q")
-            [[ $rows_q == "$rows_d" ]] || rows="$rows (quarry: ${rows_q:-error})"
-            r_direct=$(ratio "$qt" "$d")
-            r_fdw=$(ratio "$qt" "$f")
-            echo "| $q | $k | $d | $f | $qt | $r_direct | $r_fdw | $(pushed "$fdw" "$q") | $(pushed "$quarry" "$q") | $rows |"
-            if [[ $k == aggregate ]]; then
-                verdict=$(awk -v r="$r_direct" 'BEGIN { print (r != "-" && r <= 1.10) ? "holds" : "MISSED" }')
-                target "$fdw_label side, $q: quarry within 1.10x of the direct client: $verdict ($r_direct)"
-            fi
-            verdict=$(awk -v r="$r_fdw" 'BEGIN { print (r != "-" && r <= 1.00) ? "holds" : "MISSED" }')
-            target "$fdw_label side, $q: quarry not slower than $fdw_label: $verdict ($r_fdw)"
-        else
-            echo "| $q | $k | $d | $f | $(ratio "$f" "$d") | $(pushed "$fdw" "$q") | $rows |"
-        fi
-    done
-}
-
-mem_row() { # engine label
-    awk -F'\t' -v e="$1" -v l="$2" '$1 == e {
-        if ($2 == "" || $3 == "") { printf "| %s | - | - | - | failed (see build/bench-fdw/memory.%s.txt) |\n", l, e; exit }
-        printf "| %s | %.1f | %.1f | %.1f | %.1f |\n", l, $2 / 1024, $3 / 1024, ($3 - $2) / 1024, $4 / 1000 }' "$OUT/memory.tsv"
-}
-mem_target() { # engine label
-    local above
-    above=$(awk -F'\t' -v e="$1" '$1 == e && $2 != "" && $3 != "" { printf "%.1f", ($3 - $2) / 1024 }' "$OUT/memory.tsv")
-    if [[ -z $above ]]; then
-        target "$2: peak memory for 10,000,000 rows under 64 MB above idle: MISSED (the fetch failed)"
-    else
-        target "$2: peak memory for 10,000,000 rows under 64 MB above idle: $(awk -v a="$above" 'BEGIN { print a < 64 ? "holds" : "MISSED" }') ($above MB)"
-    fi
-}
-
-remote_sql_section() { # engine label
-    local q nodes remote
-    echo
-    echo "### $2"
-    echo
-    for q in "${QUERIES[@]}"; do
-        nodes=$(awk -F'\t' -v e="$1" -v q="$q" '$1 == e && $2 == q { print $3 }' "$OUT/explain.tsv")
-        remote=$(awk -F'\t' -v e="$1" -v q="$q" '$1 == e && $2 == q { print $4 }' "$OUT/explain.tsv")
-        echo "- **$q** — plan: ${nodes//>/ > }"
-        if [[ -n $remote ]]; then
-            echo
-            echo '  ```sql'
-            echo "  $remote"
-            echo '  ```'
-        else
-            echo "  (no remote SQL: $(head -c 300 "$OUT/explain.$1.$q.txt" | tr '\n' ' '))"
-        fi
-    done
-}
-
-{
-    echo "# quarry_fdw against the direct client, mysql_fdw and postgres_fdw"
-    echo
-    echo "Command: \`$COMMAND\` (on this machine: \`flock /work/quarry-install.lock $COMMAND\`),"
-    echo "$ROUNDS rounds after a warm-up round; medians in milliseconds, from sending the statement"
-    echo "to the last row read by the client (bench/fdw_timer.c; libmariadb or libpq)."
-    echo
-    echo "Machine: $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)),"
-    echo "$(free -g | awk '/Mem:/ {print $2}') GiB RAM, shared with other work; $(date -u +%Y-%m-%dT%H:%MZ)."
-    echo "MariaDB $(my_root -N -e 'SELECT VERSION()'), PostgreSQL $(psql -X -At -d postgres -c 'SHOW server_version' | cut -d' ' -f1),"
-    echo "mysql_fdw $(dpkg-query -W -f='${Version}' postgresql-15-mysql-fdw 2>/dev/null || echo '?'),"
-    echo "quarry $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src dialects control 2>/dev/null || echo ' (with uncommitted changes)')."
-    echo
-    echo "Data (bench/fdw_data.mysql.sql, generated once in MariaDB and copied to the stand-in):"
-    echo "\`page_views\` 10,000,000 rows over 90 days (indexes on \`visited_at\` and \`uri\`), \`orders\`"
-    echo "1,000,000 rows over 400 days (index on \`ordered_at\`); MariaDB's InnoDB buffer pool holds"
-    echo "both. The queries: bench/fdw_queries.sql (the direct MySQL client runs the hand-written"
-    echo "MySQL form, everything else the PostgreSQL form). The FDWs run with their default options"
-    echo "(fetch sizes included) and \`jit = off\` on the primary; every FDW's foreign tables come"
-    echo "from its IMPORT FOREIGN SCHEMA."
-    echo
-    echo "## MariaDB: direct client, mysql_fdw, quarry_fdw (dialect mysql)"
-    echo
-    side_table mysql_direct mysql_fdw quarry_mysql mysql_fdw
-    if [[ $WITH_QUARRY == 1 ]]; then
-        echo
-        echo "quarry's remote SQL (below) run by the direct client, to tell the cost of the SQL from"
-        echo "the cost of the trip through PostgreSQL:"
-        echo
-        echo "| query | direct client, hand-written SQL | direct client, quarry's remote SQL | ratio |"
-        echo "|---|--:|--:|--:|"
-        for q in "${QUERIES[@]}"; do
-            d=$(median_of mysql_direct "$q")
-            s=$(median_of mysql_quarry_sql "$q")
-            echo "| $q | $d | $s | $(ratio "$s" "$d") |"
-        done
-    fi
-    echo
-    echo "## Redshift stand-in (PostgreSQL 15): direct client, postgres_fdw, quarry_fdw (dialect redshift)"
-    echo
-    side_table pg_direct postgres_fdw quarry_redshift postgres_fdw
-    echo
-    echo "## Peak backend memory, 10,000,000 rows through the FDW"
-    echo
-    echo "\`COPY (SELECT * FROM page_views) TO '/dev/null'\` on the primary; VmHWM of the backend"
-    echo "(/proc/self/status) before (connected, the remote connection open) and after."
-    echo
-    echo "| FDW | idle VmHWM (MB) | peak VmHWM (MB) | above idle (MB) | time (s) |"
-    echo "|---|--:|--:|--:|--:|"
-    mem_row mysql_fdw mysql_fdw
-    [[ $WITH_QUARRY == 1 ]] && mem_row quarry_mysql "quarry_fdw (mysql)"
-    mem_row postgres_fdw postgres_fdw
-    [[ $WITH_QUARRY == 1 ]] && mem_row quarry_redshift "quarry_fdw (redshift)"
-    if [[ $WITH_QUARRY == 1 ]]; then
-        mem_target quarry_mysql "quarry_fdw (mysql)"
-        mem_target quarry_redshift "quarry_fdw (redshift)"
-        echo
-        echo "## Targets (issue #3, acceptance 2)"
-        echo
-        held=$(printf '%s\n' "${TARGETS[@]}" | grep -c ': holds' || true)
-        echo "$held of ${#TARGETS[@]} hold."
-        echo
-        printf -- '- %s\n' "${TARGETS[@]}"
-    fi
-    echo
-    echo "## Remote SQL (EXPLAIN (VERBOSE, COSTS OFF)); \"plan\" lists the plan's nodes, top first"
-    echo
-    echo "Errors, if any:"
-    echo
-    for engine in "${ENGINES[@]}"; do
-        for q in "${QUERIES[@]}"; do
-            e=$(error_of "$engine" "$q")
-            [[ -n $e ]] && echo "- $engine, $q: $e"
-        done
-    done
-    remote_sql_section mysql_fdw mysql_fdw
-    [[ $WITH_QUARRY == 1 ]] && remote_sql_section quarry_mysql "quarry_fdw (mysql)"
-    remote_sql_section postgres_fdw postgres_fdw
-    [[ $WITH_QUARRY == 1 ]] && remote_sql_section quarry_redshift "quarry_fdw (redshift)"
-    echo
-    echo "Raw timings of every round: build/bench-fdw/times.tsv (engine, round, query, ms, rows)."
-} >"$RESULTS"
-log "results in $RESULTS"
+write_report
