@@ -3,6 +3,7 @@
 // ORDER BY, LIMIT) over them. Every path built here stands for one remote statement;
 // GetForeignPlan renders it through the server's dialect.
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -20,11 +21,15 @@ constexpr Cost kStartupCost = 100.0;
 constexpr Cost kTransferCostPerRow = 0.01;
 // Rows assumed for a foreign table PostgreSQL has no statistics for (never ANALYZEd).
 constexpr double kDefaultTuples = 1000.0;
-// A remote sort costs this much more than the unsorted statement (postgres_fdw's multiplier).
-constexpr double kSortMultiplier = 1.2;
+// Comparisons a remote sort of N rows costs, per N log2 N, in cpu_operator_cost: half of what
+// PostgreSQL charges a local Sort (cost_sort), since the rows are sorted where they are, by an
+// engine that may read them in index order anyway.
+constexpr double kRemoteSortComparisonCost = 1.0;
 // What a LIMIT applied remotely saves over the same LIMIT applied here (the rows beyond it are
 // never sent).
 constexpr double kRemoteLimitDiscount = 0.99;
+// What grouping remotely costs at most, relative to the scan of its input alone.
+constexpr double kRemoteGroupingDiscount = 0.9;
 
 // ---- the plan-private lists ---------------------------------------------------------------------
 // ForeignPath::fdw_private
@@ -37,6 +42,11 @@ List* path_private(bool sorted, bool limited) {
         List* list = lappend(NIL, makeInteger(sorted ? 1 : 0));
         return lappend(list, makeInteger(limited ? 1 : 0));
     });
+}
+
+Cost sorted_cost(Cost total, double rows) {
+    const double n = std::max(rows, 2.0);
+    return total + kRemoteSortComparisonCost * cpu_operator_cost * n * std::log2(n);
 }
 
 bool path_flag(const ForeignPath* path, int slot) {
@@ -213,7 +223,7 @@ void add_scan_paths(PlannerInfo* root, RelOptInfo* rel, const RelState& state, M
     List* pathkeys = root->query_pathkeys;
     if (pathkeys != NIL && order_keys(state, rel->relids, pathkeys, keys)) {
         List* sorted = path_private(true, false);
-        const Cost total = state.total_cost * kSortMultiplier;
+        const Cost total = sorted_cost(state.total_cost, state.rows);
         pg::pg_call([&] { add_path(rel, make_path(total, pathkeys, sorted)); });
     }
 }
@@ -465,6 +475,10 @@ void add_grouping_path(PlannerInfo* root, RelOptInfo* input, RelOptInfo* grouped
     state->startup_cost = scan->total_cost - scan->rows * (cpu_tuple_cost + kTransferCostPerRow) +
                           input->rows * cpu_operator_cost;
     state->total_cost = state->startup_cost + groups * (cpu_tuple_cost + kTransferCostPerRow);
+    // Grouping remotely never moves more rows than the scan it replaces, and spares the local
+    // aggregation: keep it below the scan alone, whatever the group estimate says.
+    state->total_cost = std::min(state->total_cost, scan->total_cost * kRemoteGroupingDiscount);
+    state->startup_cost = std::min(state->startup_cost, state->total_cost);
     List* fdw_private = path_private(false, false);
     pg::pg_call([&] {
         add_path(grouped, (Path*)create_foreign_upper_path(
@@ -486,7 +500,7 @@ void add_ordered_path(PlannerInfo* root, RelOptInfo* input, RelOptInfo* ordered)
     if (!order_keys(*source, input->relids, root->sort_pathkeys, keys)) return;
     state->rows = source->rows;
     state->startup_cost = source->startup_cost;
-    state->total_cost = source->total_cost * kSortMultiplier;
+    state->total_cost = sorted_cost(source->total_cost, source->rows);
     List* fdw_private = path_private(true, false);
     PathTarget* target = root->upper_targets[UPPERREL_ORDERED];
     pg::pg_call([&] {
@@ -542,7 +556,8 @@ void add_final_path(PlannerInfo* root, RelOptInfo* input, RelOptInfo* final_rel,
     // A local Limit over the same statement costs its input's startup plus the fraction of the
     // run it reads; the remote LIMIT reads that fraction too and moves no row it does not
     // return, so it is a little cheaper.
-    const Cost source_total = sorted ? source->total_cost * kSortMultiplier : source->total_cost;
+    const Cost source_total =
+        sorted ? sorted_cost(source->total_cost, source->rows) : source->total_cost;
     const double fraction = source->rows > 0 ? std::min(1.0, wanted / source->rows) : 1.0;
     state->total_cost = state->startup_cost +
                         (source_total - state->startup_cost) * fraction * kRemoteLimitDiscount;

@@ -779,7 +779,8 @@ TEST(RenderGolden, JoinsAreLeftDeepWithQualifiedColumns) {
     Query q;
     q.from.name = {"shop", "orders"};
     q.from.alias = "r1";
-    q.joins.push_back({JoinKind::Inner, {{"shop", "customers"}, "r2"},
+    q.joins.push_back({JoinKind::Inner,
+                       {{"shop", "customers"}, "r2"},
                        {boolean(Func::Eq, {order_customer, customer_id})}});
     q.joins.push_back({JoinKind::Left, {{"shop", "notes"}, "r3"}, {}});
     q.columns = {{"segment", segment, true}, {"n", fn(Func::CountAll, {}, Type::Integer), false}};
