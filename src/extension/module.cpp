@@ -1,5 +1,6 @@
 // The loadable module: its magic block and its load-time hook.
 #include "guard.hpp"
+#include "src/worker/worker.hpp"
 
 extern "C" {
 PG_MODULE_MAGIC;
@@ -8,8 +9,7 @@ PGDLLEXPORT void _PG_init(void);
 
 namespace {
 
-// Nothing to set up yet: the background worker and its settings register here later.
-void init_module() {}
+void init_module() { quarry::worker::init_module(); }
 
 }  // namespace
 
