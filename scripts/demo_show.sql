@@ -1,9 +1,10 @@
 -- quarry demo: how a widget is shown. Included by scripts/demo.sql (psql).
 --
 -- demo.widget(title, spec) prints, as lines of text: the title, the spec as written, the result
--- of quarry.run as a psql-like aligned table, and quarry.translate's SQL for each dialect
--- (line breaks added for reading: at the top-level clauses, and between the items of a clause
--- that would not fit in 100 columns).
+-- of quarry.run as a psql-like aligned table, the SQL that quarry.run ran in MariaDB (its
+-- meta.sql: the spec in the mysql dialect), and quarry.translate's SQL for postgres and
+-- redshift (line breaks added for reading: at the top-level clauses, and between the items of
+-- a clause that would not fit in 100 columns).
 
 -- The result of quarry.run ({"columns": [{"name", "type"}...], "rows": [[...]...]}) as the
 -- lines of an aligned table: numbers right-aligned, NULL as an empty cell, headers centred.
@@ -142,8 +143,9 @@ $$;
 -- The widgets that failed; demo.sql reports them at the end (and fails).
 CREATE TABLE demo.failures (title text, error text);
 
--- A dashboard widget: its title, its spec, its result, and its SQL in every dialect. A widget
--- whose spec fails shows the error and the demo goes on; demo.sql fails at the end.
+-- A dashboard widget: its title, its spec, its result, the SQL that ran, and the SQL of the
+-- other dialects. A widget whose spec fails shows the error and the demo goes on; demo.sql
+-- fails at the end.
 CREATE FUNCTION demo.widget(title text, spec text) RETURNS SETOF text
     LANGUAGE plpgsql
     AS $$
@@ -164,7 +166,13 @@ BEGIN
         result := quarry.run(spec::jsonb);
         RETURN QUERY SELECT '          ' || line FROM demo.table_lines(result) AS line;
         RETURN NEXT '';
-        FOREACH dialect IN ARRAY '{postgres,mysql,redshift}'::text[] LOOP
+        -- What ran: the spec in the server's dialect, one statement, in MariaDB.
+        first := true;
+        FOR sql_line IN SELECT demo.sql_lines(result -> 'meta' ->> 'sql', 88) LOOP
+            RETURN NEXT CASE WHEN first THEN 'MariaDB   ' ELSE repeat(' ', 10) END || sql_line;
+            first := false;
+        END LOOP;
+        FOREACH dialect IN ARRAY '{postgres,redshift}'::text[] LOOP
             first := true;
             FOR sql_line IN SELECT demo.sql_lines(quarry.translate(spec::jsonb, dialect), 88) LOOP
                 RETURN NEXT CASE WHEN first THEN rpad(dialect, 10) ELSE repeat(' ', 10) END

@@ -23,6 +23,13 @@
 # and MariaDB as `mysql`; otherwise both run as the calling user.
 set -euo pipefail
 
+# The servers must not inherit a file descriptor of the caller (a `flock FILE ...` lock, a
+# pipe): a server left running would hold it for as long as it runs.
+for fd_path in /proc/$$/fd/*; do
+    fd=${fd_path##*/}
+    if ((fd > 2 && fd < 255)); then eval "exec $fd>&-"; fi
+done
+
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SELF=$ROOT/scripts/$(basename "${BASH_SOURCE[0]}")
 SERVERS_DIR=${QUARRY_SERVERS_DIR:-$ROOT/build/servers}

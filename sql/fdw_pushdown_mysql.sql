@@ -265,7 +265,7 @@ SELECT * FROM pd_rows(:'q');
 SELECT pd_plan(:'q');
 SELECT * FROM pd_check(:'q', true);
 
--- 21. avg of a numeric stays local (PostgreSQL's own digits)
+-- 21. avg of a numeric ships as its sum and count, divided here (PostgreSQL's own digits)
 \set q 'SELECT category, avg(amount) FROM %1$s GROUP BY category ORDER BY category'
 SELECT pd_plan(:'q');
 SELECT * FROM pd_check(:'q', true);

@@ -190,6 +190,7 @@ SourceInfo PgCatalog::find_source(const std::string& name) const {
                 "source: the relation of source " + quote_for_message(name) + " no longer exists");
         }
         remember(*shape);
+        stored_ = stored;
         return source_info(*stored, *shape);
     }
     Oid relation = find_relation(name);
@@ -197,6 +198,7 @@ SourceInfo PgCatalog::find_source(const std::string& name) const {
     auto shape = describe_relation(relation);
     if (!shape) throw unknown_source(name);
     remember(*shape);
+    stored_.reset();
     return source_info(*shape);
 }
 

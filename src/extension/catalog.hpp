@@ -72,12 +72,16 @@ public:
     // The relation of the last source found, and its quarry_fdw server (InvalidOid: local).
     Oid relation() const { return relation_; }
     Oid foreign_server() const { return foreign_server_; }
+    // The registered source of the last find (nullptr: a plain relation); the cache reads its
+    // owner and options (cache_ttl, refresh_key).
+    const StoredSource* stored_source() const { return stored_ ? &*stored_ : nullptr; }
 
 private:
     void remember(const RelationShape& shape) const;
     mutable std::vector<UnsupportedColumn> unsupported_;
     mutable Oid relation_ = InvalidOid;
     mutable Oid foreign_server_ = InvalidOid;
+    mutable std::optional<StoredSource> stored_;
 };
 
 // Runs `compile` (a core compilation against a source with these unsupported columns) and

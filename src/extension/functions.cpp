@@ -12,6 +12,7 @@
 #include "result_json.hpp"
 #include "spec/spec.hpp"
 #include "src/fdw/run.hpp"
+#include "src/worker/cache.hpp"
 
 namespace quarry::pg {
 
@@ -79,9 +80,7 @@ QUARRY_PG_FUNCTION(quarry_explain) {
         {"hash", compiled.hash},
         {"dialect", dialect},
         {"steps", nlohmann::json::array({{{"step", "query"}, {"sql", sql}}})},
-        {"cache",
-         {{"decision", "not available"},
-          {"reason", "the result cache comes with the background worker"}}},
+        {"cache", cache::explain(compiled, catalog)},
     };
     return jsonb_datum(plan.dump());
 }
@@ -89,10 +88,13 @@ QUARRY_PG_FUNCTION(quarry_explain) {
 QUARRY_PG_FUNCTION(quarry_run) {
     PgCatalog catalog;
     CompiledSpec compiled = compile_argument(fcinfo, 0, catalog);
-    if (catalog.foreign_server() != InvalidOid) return run_remote(compiled, catalog);
-    ResultMeta meta;
-    meta.dialect = kLocalDialect;
-    meta.sql = dialect_by_name(kLocalDialect).render_query(compiled.query);
-    meta.hash = compiled.hash;
-    return run_to_jsonb(result_columns(compiled.query), meta);
+    // The cache serves a fresh entry the caller may see, or runs this and stores its result.
+    return cache::run(compiled, catalog, [&]() -> Datum {
+        if (catalog.foreign_server() != InvalidOid) return run_remote(compiled, catalog);
+        ResultMeta meta;
+        meta.dialect = kLocalDialect;
+        meta.sql = dialect_by_name(kLocalDialect).render_query(compiled.query);
+        meta.hash = compiled.hash;
+        return run_to_jsonb(result_columns(compiled.query), meta);
+    });
 }

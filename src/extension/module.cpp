@@ -1,5 +1,6 @@
 // The loadable module: its magic block and its load-time hook.
 #include "guard.hpp"
+#include "src/worker/cache.hpp"
 #include "src/worker/worker.hpp"
 
 extern "C" {
@@ -9,7 +10,11 @@ PGDLLEXPORT void _PG_init(void);
 
 namespace {
 
-void init_module() { quarry::worker::init_module(); }
+// Settings and shared memory of each part; the background worker registers here too.
+void init_module() {
+    quarry::cache::init_module();
+    quarry::worker::init_module();
+}
 
 }  // namespace
 

@@ -13,6 +13,7 @@
 #include "privileges.hpp"
 #include "source_definition.hpp"
 #include "spi.hpp"
+#include "src/worker/cache.hpp"
 
 namespace quarry::pg {
 
@@ -118,6 +119,8 @@ QUARRY_PG_FUNCTION(quarry_create_source) {
             spi.execute(kUpsertFormula, {name, formula_name, formula});
         }
     });
+    // As the caller: creating the trigger needs the caller's TRIGGER privilege on the table.
+    cache::watch_relation(relation);
     PG_RETURN_VOID();
 }
 
@@ -177,8 +180,11 @@ QUARRY_PG_FUNCTION(quarry_drop_source) {
 
     as_catalog_owner([&] {
         SpiSession spi;
-        lock_source_for_change(spi, name, caller);
+        StoredSource stored = lock_source_for_change(spi, name, caller);
         spi.execute(kDeleteSource, {name});
+        // A source created again under this name starts at version 1: its old results go.
+        cache::invalidate_source(name, stored.relation, true);
+        cache::unwatch_if_unused(stored.relation);
     });
     PG_RETURN_VOID();
 }

@@ -42,6 +42,7 @@ extern "C" {
 #include "optimizer/restrictinfo.h"
 #include "optimizer/tlist.h"
 #include "parser/parsetree.h"
+#include "utils/fmgroids.h"
 #include "utils/inval.h"
 #include "utils/selfuncs.h"
 #include "utils/typcache.h"

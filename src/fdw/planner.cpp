@@ -35,7 +35,7 @@ constexpr double kRemoteGroupingDiscount = 0.9;
 // ForeignPath::fdw_private
 enum PathPrivate { kPathSorted = 0, kPathLimited = 1 };
 // ForeignScan::fdw_private (scan.cpp reads it too)
-enum PlanPrivate { kPlanSql = 0, kPlanRetrievedAttrs = 1 };
+enum PlanPrivate { kPlanSql = 0, kPlanRetrievedAttrs = 1, kPlanAverages = 2 };
 
 List* path_private(bool sorted, bool limited) {
     return pg::pg_call([sorted, limited] {
@@ -160,11 +160,26 @@ ExprPtr grouped_order_expr(const RelState& grouped, ::Expr* expr, int& output_in
         auto* te = static_cast<TargetEntry*>(lfirst(cell));
         if (pg::pg_call([te, expr] { return equal(te->expr, expr); })) {
             output_index = position;
+            // An average computed here cannot order the remote rows.
+            if (grouped.avg_counts[static_cast<size_t>(position)]) return nullptr;
             return grouped.outputs[static_cast<size_t>(position)];
         }
         ++position;
     }
     return to_model(expr, grouped.pushdown(true));
+}
+
+// sum, min and max of a value that is never NULL are never NULL in a group (a group has a row):
+// said so, the MySQL renderer need not emulate PostgreSQL's NULL ordering for them (an extra
+// `x IS NULL` sort key). Without GROUP BY, the one group may be empty, and they are NULL.
+ExprPtr never_null_in_groups(const RelState& grouped, ExprPtr e) {
+    if (!e || !e->nullable || grouped.group_by.empty() || e->kind != ExprKind::Call) return e;
+    const bool extreme_or_sum =
+        e->func == Func::Sum || e->func == Func::Min || e->func == Func::Max;
+    if (!extreme_or_sum || e->args.size() != 1 || e->args.front()->nullable) return e;
+    auto copy = std::make_shared<quarry::Expr>(*e);
+    copy->nullable = false;
+    return copy;
 }
 
 // The order keys for `pathkeys` over `state` (a scan or a grouping), or false when one cannot
@@ -188,7 +203,8 @@ bool order_keys(const RelState& state, Relids relids, List* pathkeys, std::vecto
             OrderKey order;
             order.descending = key->pk_strategy == BTGreaterStrategyNumber;
             if (state.kind == RelKind::Grouped) {
-                order.expr = grouped_order_expr(state, expr, order.output_index);
+                order.expr = never_null_in_groups(
+                    state, grouped_order_expr(state, expr, order.output_index));
             } else {
                 const bool of_these_rels = pg::pg_call([member, relids] {
                     return !bms_is_empty(member->em_relids) &&
@@ -357,13 +373,14 @@ void get_join_paths(PlannerInfo* root, RelOptInfo* joinrel, RelOptInfo* outerrel
 // ---- GROUP BY, aggregates, HAVING ---------------------------------------------------------------
 
 // Adds `expr` (with its model) to the grouped target list unless an equal entry is there.
-void add_output(RelState& state, ::Expr* expr, ExprPtr model) {
+void add_output(RelState& state, ::Expr* expr, ExprPtr model, ExprPtr avg_count = nullptr) {
     ListCell* cell;
     foreach (cell, state.grouped_tlist) {
         auto* te = static_cast<TargetEntry*>(lfirst(cell));
         if (pg::pg_call([te, expr] { return equal(te->expr, expr); })) return;
     }
     state.outputs.push_back(std::move(model));
+    state.avg_counts.push_back(std::move(avg_count));
     const auto position = static_cast<AttrNumber>(state.outputs.size());
     List* tlist = state.grouped_tlist;
     state.grouped_tlist = pg::pg_call([tlist, expr, position] {
@@ -379,6 +396,28 @@ bool is_group_key(PlannerInfo* root, PathTarget* target, int position) {
         [ref, parse] { return get_sortgroupref_clause_noerr(ref, parse->groupClause) != nullptr; });
 }
 
+// PostgreSQL's avg of integers and numerics is numeric_div(sum, count), whose digits no remote
+// reproduces: such an avg ships as its sum and count (models of both), divided here.
+bool average_parts(const RelState& state, Aggref* aggref, ExprPtr& sum, ExprPtr& count) {
+    const Oid fn = aggref->aggfnoid;
+    if (fn != F_AVG_INT2 && fn != F_AVG_INT4 && fn != F_AVG_INT8 && fn != F_AVG_NUMERIC) {
+        return false;
+    }
+    if (aggref->aggdistinct != NIL || aggref->aggfilter != nullptr || aggref->aggorder != NIL ||
+        aggref->aggstar || list_length(aggref->args) != 1) {
+        return false;
+    }
+    auto* arg = static_cast<TargetEntry*>(linitial(aggref->args));
+    ExprPtr x = to_model(arg->expr, state.pushdown(false));
+    if (!x || !(x->type == Type::Integer || x->type == Type::Numeric) ||
+        !state.dialect->supports(Func::Sum) || !state.dialect->supports(Func::Count)) {
+        return false;
+    }
+    sum = make_call(Func::Sum, {x}, x->type);
+    count = make_call(Func::Count, {x}, Type::Integer);
+    return true;
+}
+
 // A target entry that does not ship whole: its aggregates ship, and its other Vars must be
 // group keys already selected. False when that fails.
 bool add_pieces(RelState& state, ::Expr* expr) {
@@ -390,8 +429,9 @@ bool add_pieces(RelState& state, ::Expr* expr) {
         if (!shipped) return;
         if (IsA(piece, Aggref)) {
             ExprPtr model = to_model(piece, state.pushdown(true));
-            if (model) {
-                add_output(state, piece, std::move(model));
+            ExprPtr count;
+            if (model || average_parts(state, (Aggref*)piece, model, count)) {
+                add_output(state, piece, std::move(model), std::move(count));
             } else {
                 shipped = false;
             }
@@ -448,6 +488,28 @@ bool build_grouping(PlannerInfo* root, RelState& state, PathTarget* target, Node
     return shipped;
 }
 
+// Copies the target's sort/group labels onto the entries of the grouped target list that carry
+// the same expression (apply_pathtarget_labeling_to_tlist, except that an ORDER BY expression
+// computed here over shipped aggregates has no entry of its own and is left unlabelled: the
+// Sort above finds it in the scan's output, not in fdw_scan_tlist).
+void label_sort_group_refs(List* tlist, PathTarget* target) {
+    if (target->sortgrouprefs == nullptr) return;
+    int position = 0;
+    for_each_expr(target->exprs, [&](::Expr* expr) {
+        const Index ref = target->sortgrouprefs[position++];
+        if (ref == 0) return;
+        ListCell* cell;
+        foreach (cell, tlist) {
+            auto* te = static_cast<TargetEntry*>(lfirst(cell));
+            if (te->ressortgroupref == 0 &&
+                pg::pg_call([te, expr] { return equal(te->expr, expr); })) {
+                te->ressortgroupref = ref;
+                return;
+            }
+        }
+    });
+}
+
 void add_grouping_path(PlannerInfo* root, RelOptInfo* input, RelOptInfo* grouped,
                        GroupPathExtraData* extra) {
     const RelState* scan = state_of(input);
@@ -459,8 +521,7 @@ void add_grouping_path(PlannerInfo* root, RelOptInfo* input, RelOptInfo* grouped
     RelState* state = new_upper_state(RelKind::Grouped, scan);
     PathTarget* target = root->upper_targets[UPPERREL_GROUP_AGG];
     if (!build_grouping(root, *state, target, extra->havingQual)) return;
-    List* tlist = state->grouped_tlist;
-    pg::pg_call([tlist, target] { apply_pathtarget_labeling_to_tlist(tlist, target); });
+    label_sort_group_refs(state->grouped_tlist, target);
     grouped->fdw_private = state;
 
     double groups = 1;
@@ -633,6 +694,25 @@ void add_columns(quarry::Query& query, const std::vector<ExprPtr>& models) {
     }
 }
 
+// A grouping's outputs; an average computed here takes two remote columns, its sum and count,
+// and is marked 1 in `averages` (one entry per scan target entry, for scan.cpp).
+void add_grouped_columns(quarry::Query& query, const RelState& grouped, List*& averages) {
+    for (size_t i = 0; i < grouped.outputs.size(); ++i) {
+        const ExprPtr& count = grouped.avg_counts[i];
+        query.columns.push_back(
+            {"c" + std::to_string(query.columns.size() + 1), grouped.outputs[i], false});
+        if (count)
+            query.columns.push_back({"c" + std::to_string(query.columns.size() + 1), count, false});
+        const int is_average = count ? 1 : 0;
+        averages =
+            pg::pg_call([averages, is_average] { return lappend_int(averages, is_average); });
+    }
+    for (size_t i = 0; i < query.columns.size(); ++i) {
+        if (query.columns[i].expr->kind == ExprKind::Column)
+            query.columns[i].name = query.columns[i].expr->column;
+    }
+}
+
 ExprPtr column_model(const RelState& scan, const Var* var) {
     std::optional<RemoteColumnRef> ref = scan.column(var, /*any_type=*/true);
     if (!ref) unrenderable("column");
@@ -716,12 +796,13 @@ ForeignScan* get_plan(PlannerInfo* root, RelOptInfo* rel, Oid /*table_id*/, Fore
     List* local_exprs = NIL;
     List* retrieved = NIL;
     List* scan_tlist = NIL;
+    List* averages = NIL;
     if (state->kind == RelKind::Base) {
         scan_relid = rel->relid;
         plan_base_scan(query, rel, *state, scan_clauses, local_exprs, retrieved);
     } else if (source->kind == RelKind::Grouped) {
         scan_tlist = source->grouped_tlist;
-        add_columns(query, source->outputs);
+        add_grouped_columns(query, *source, averages);
         query.group_by = source->group_by;
         query.having = source->having;
     } else {
@@ -746,9 +827,10 @@ ForeignScan* get_plan(PlannerInfo* root, RelOptInfo* rel, Oid /*table_id*/, Fore
 
     std::string sql = state->dialect->render_query(query);
     const char* sql_text = sql.c_str();
-    List* fdw_private = pg::pg_call([sql_text, retrieved] {
+    List* fdw_private = pg::pg_call([sql_text, retrieved, averages] {
         List* list = lappend(NIL, makeString(pstrdup(sql_text)));
-        return lappend(list, retrieved);
+        list = lappend(list, retrieved);
+        return lappend(list, averages);
     });
     return pg::pg_call([=] {
         return make_foreignscan(tlist, local_exprs, scan_relid, NIL, fdw_private, scan_tlist, NIL,

@@ -56,6 +56,10 @@ struct RelState {
     // Grouped: the scan's target list (TargetEntry*) and its models, position for position.
     List* grouped_tlist = NIL;
     std::vector<ExprPtr> outputs;
+    // Position for position with `outputs`: null, or the count of an `avg` over integers or
+    // numerics whose output is its sum; the scan then computes avg = sum / count here, with
+    // PostgreSQL's own numeric division, so that the digits are PostgreSQL's.
+    std::vector<ExprPtr> avg_counts;
     std::vector<ExprPtr> group_by;
     std::vector<ExprPtr> having;
 

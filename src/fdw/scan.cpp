@@ -18,14 +18,23 @@ namespace quarry::fdw {
 
 namespace {
 
-enum PlanPrivate { kPlanSql = 0, kPlanRetrievedAttrs = 1 };
+enum PlanPrivate { kPlanSql = 0, kPlanRetrievedAttrs = 1, kPlanAverages = 2 };
+
+// Where one attribute of the scan tuple comes from: remote column `remote`, or for an average
+// computed here, remote columns `remote` (its sum) and `remote + 1` (its count).
+struct SlotSource {
+    int slot = 0;
+    int remote = 0;
+    bool average = false;
+};
 
 struct ScanRun {
     Lease lease;
     std::string sql;
     std::unique_ptr<remote::RemoteCursor> cursor;
     std::vector<DatumConverter> converters;  // one per remote column, made at the first row
-    std::vector<int> slot_index;             // the slot attribute (0-based) of each remote column
+    std::vector<SlotSource> sources;         // one per attribute the scan fills
+    int remote_columns = 0;
     bool finished = false;
     MemoryContext row_context = nullptr;
     // The scan's own context: the converters' lookups live as long as the scan (not the
@@ -71,11 +80,16 @@ void begin_scan(ForeignScanState* node, int eflags) {
         run->table_name = RelationGetRelationName(node->ss.ss_currentRelation);
         ListCell* cell;
         foreach (cell, (List*)list_nth(plan->fdw_private, kPlanRetrievedAttrs)) {
-            run->slot_index.push_back(lfirst_int(cell) - 1);
+            run->sources.push_back({lfirst_int(cell) - 1, run->remote_columns++, false});
         }
     } else {
+        auto* averages = (List*)list_nth(plan->fdw_private, kPlanAverages);
         const int natts = node->ss.ss_ScanTupleSlot->tts_tupleDescriptor->natts;
-        for (int i = 0; i < natts; ++i) run->slot_index.push_back(i);
+        for (int i = 0; i < natts; ++i) {
+            const bool average = averages != NIL && list_nth_int(averages, i) != 0;
+            run->sources.push_back({i, run->remote_columns, average});
+            run->remote_columns += average ? 2 : 1;
+        }
     }
     run->scan_context = context;
     run->row_context = pg::pg_call([context] {
@@ -98,26 +112,51 @@ std::string column_label(ForeignScanState* node, int slot_index) {
 void start_statement(ForeignScanState* node, ScanRun& run) {
     run.cursor = run.lease->execute_streaming(run.sql);
     const auto& columns = run.cursor->columns();
-    if (columns.size() != run.slot_index.size() &&
-        !(run.slot_index.empty() && columns.size() == 1)) {
+    const auto expected = static_cast<size_t>(run.remote_columns);
+    // A scan that needs no column still selects one (NULL): SQL has no empty SELECT list.
+    if (columns.size() != expected && !(expected == 0 && columns.size() == 1)) {
         throw Error("XX000", "quarry_fdw: the remote returned " + std::to_string(columns.size()) +
-                                 " columns for " + std::to_string(run.slot_index.size()));
+                                 " columns for " + std::to_string(expected));
     }
     TupleDesc desc = node->ss.ss_ScanTupleSlot->tts_tupleDescriptor;
     run.converters.clear();
-    run.converters.reserve(run.slot_index.size());
+    run.converters.reserve(expected);
     MemoryContext previous = MemoryContextSwitchTo(run.scan_context);
     try {
-        for (size_t i = 0; i < run.slot_index.size(); ++i) {
-            Form_pg_attribute att = TupleDescAttr(desc, run.slot_index[i]);
-            run.converters.emplace_back(columns[i], att->atttypid, att->atttypmod,
-                                        column_label(node, run.slot_index[i]), run.table_name);
+        for (const SlotSource& source : run.sources) {
+            Form_pg_attribute att = TupleDescAttr(desc, source.slot);
+            const std::string label = column_label(node, source.slot);
+            const auto remote = static_cast<size_t>(source.remote);
+            if (source.average) {
+                run.converters.emplace_back(columns[remote], NUMERICOID, -1, label, run.table_name);
+                run.converters.emplace_back(columns[remote + 1], INT8OID, -1, label,
+                                            run.table_name);
+            } else {
+                run.converters.emplace_back(columns[remote], att->atttypid, att->atttypmod, label,
+                                            run.table_name);
+            }
         }
     } catch (...) {
         MemoryContextSwitchTo(previous);
         throw;
     }
     MemoryContextSwitchTo(previous);
+}
+
+// avg(x) of integers or numerics from the remote sum and count, as PostgreSQL's int8_avg and
+// numeric_avg compute it: numeric_div(sum, count), NULL over no row.
+Datum average(ScanRun& run, size_t remote, bool* is_null) {
+    bool sum_null = true;
+    bool count_null = true;
+    const Datum sum = run.converters[remote].convert(run.cursor->value(remote), &sum_null);
+    const Datum count =
+        run.converters[remote + 1].convert(run.cursor->value(remote + 1), &count_null);
+    *is_null = sum_null || count_null || DatumGetInt64(count) == 0;
+    if (*is_null) return (Datum)0;
+    return pg::pg_call([sum, count] {
+        return DirectFunctionCall2(numeric_div, sum,
+                                   NumericGetDatum(int64_to_numeric(DatumGetInt64(count))));
+    });
 }
 
 TupleTableSlot* iterate_scan(ForeignScanState* node) {
@@ -139,10 +178,14 @@ TupleTableSlot* iterate_scan(ForeignScanState* node) {
         slot->tts_isnull[i] = true;
     }
     MemoryContext previous = MemoryContextSwitchTo(run.row_context);
-    for (size_t i = 0; i < run.converters.size(); ++i) {
-        const int target = run.slot_index[i];
-        slot->tts_values[target] =
-            run.converters[i].convert(run.cursor->value(i), &slot->tts_isnull[target]);
+    for (const SlotSource& source : run.sources) {
+        const auto remote = static_cast<size_t>(source.remote);
+        if (source.average) {
+            slot->tts_values[source.slot] = average(run, remote, &slot->tts_isnull[source.slot]);
+        } else {
+            slot->tts_values[source.slot] = run.converters[remote].convert(
+                run.cursor->value(remote), &slot->tts_isnull[source.slot]);
+        }
     }
     MemoryContextSwitchTo(previous);
     pg::pg_call([slot] { ExecStoreVirtualTuple(slot); });

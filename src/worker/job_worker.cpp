@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "src/extension/guard.hpp"
+#include "cache.hpp"
 #include "src/extension/spi.hpp"
 #include "state.hpp"
 
@@ -338,7 +339,11 @@ void job_worker_main(Datum arg) {
         const int rc = WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, nap,
                                  PG_WAIT_EXTENSION);
         ResetLatch(MyLatch);
-        if ((rc & WL_TIMEOUT) && job.queued == 0 && leave_if_idle(seen)) return;
+        if ((rc & WL_TIMEOUT) && job.queued == 0) {
+            // Before leaving: the cache's upkeep (expired and over-bound entries, hit counts).
+            in_transaction([] { (void)cache::evict(); }, nullptr);
+            if (leave_if_idle(seen)) return;
+        }
     }
 }
 
