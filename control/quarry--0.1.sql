@@ -161,3 +161,247 @@ CREATE VIEW quarry.cache_entries AS
       FROM quarry.cache c
       LEFT JOIN quarry.cache_usage() u ON u.key = c.key;
 GRANT SELECT ON quarry.cache_entries TO PUBLIC;
+
+-- Background worker: job queue
+--
+-- docs/worker.md. Jobs live in quarry.job_queue, written only by the functions below (as the
+-- bootstrap superuser, from C) and by the worker processes; users see their own jobs through
+-- the view quarry.jobs.
+CREATE TABLE quarry.job_queue (
+    id bigserial PRIMARY KEY,
+    tenant text NOT NULL,
+    role_oid oid NOT NULL,                 -- the submitting role: the job runs with its rights
+    channel text,
+    priority text NOT NULL DEFAULT 'interactive'
+        CHECK (priority IN ('interactive', 'background')),
+    spec jsonb NOT NULL,
+    spec_hash text NOT NULL,               -- quarry.explain(spec)->>'hash': the single-flight key
+    search_path text NOT NULL DEFAULT '',  -- the submitter's, set for the run
+    state text NOT NULL DEFAULT 'queued'
+        CHECK (state IN ('queued', 'running', 'done', 'failed', 'cancelled', 'superseded')),
+    submitted_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    started_at timestamptz,
+    finished_at timestamptz,
+    error text,
+    sqlstate text,
+    worker_pid int,
+    attempts int NOT NULL DEFAULT 0,
+    shared_from bigint,                    -- single flight: the job whose result this one got
+    result jsonb
+);
+CREATE INDEX job_queue_unfinished ON quarry.job_queue (state, tenant)
+    WHERE state IN ('queued', 'running');
+CREATE INDEX job_queue_channel ON quarry.job_queue (tenant, channel)
+    WHERE channel IS NOT NULL AND state IN ('queued', 'running');
+
+-- Round robin across tenants: when each tenant last had a job started.
+CREATE TABLE quarry.job_tenants (
+    tenant text PRIMARY KEY,
+    last_started timestamptz NOT NULL
+);
+
+REVOKE ALL ON quarry.job_queue, quarry.job_tenants FROM PUBLIC;
+
+-- Each role sees its own jobs (and those of the roles it is a member of); superusers see all.
+CREATE VIEW quarry.jobs WITH (security_barrier) AS
+SELECT j.id, j.tenant, j.role_oid::regrole AS role, j.channel, j.state, j.priority,
+       j.submitted_at, j.started_at, j.finished_at,
+       COALESCE(j.finished_at, CASE WHEN j.started_at IS NOT NULL THEN clock_timestamp() END)
+           - j.started_at AS elapsed,
+       j.error, j.sqlstate, j.attempts, j.shared_from, j.worker_pid
+FROM quarry.job_queue AS j
+WHERE pg_catalog.pg_has_role(j.role_oid, 'USAGE');
+GRANT SELECT ON quarry.jobs TO PUBLIC;
+
+-- Queues a job (called by quarry.submit, which has validated the spec and checked the caller).
+-- Supersedes the same tenant's and role's older unfinished jobs on the channel. Returns the new
+-- job's id and the ids of the superseded jobs that were running (their workers get a cancel).
+CREATE FUNCTION quarry._enqueue(p_role oid, p_tenant text, p_channel text, p_priority text,
+                                p_spec jsonb, p_hash text, p_search_path text,
+                                OUT job bigint, OUT running_superseded bigint[])
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    INSERT INTO quarry.job_queue (tenant, role_oid, channel, priority, spec, spec_hash, search_path)
+    VALUES (p_tenant, p_role, p_channel, p_priority, p_spec, p_hash, p_search_path)
+    RETURNING id INTO job;
+    running_superseded := '{}';
+    IF p_channel IS NOT NULL THEN
+        WITH old AS (
+            SELECT id, state FROM quarry.job_queue
+            WHERE tenant = p_tenant AND role_oid = p_role AND channel = p_channel
+              AND state IN ('queued', 'running') AND id < job
+            FOR UPDATE
+        ), moved AS (
+            UPDATE quarry.job_queue AS j
+               SET state = 'superseded', finished_at = clock_timestamp(),
+                   error = format('superseded by job %s', job)
+              FROM old
+             WHERE j.id = old.id
+            RETURNING j.id, old.state AS was
+        )
+        SELECT COALESCE(array_agg(id) FILTER (WHERE was = 'running'), '{}')
+          INTO running_superseded FROM moved;
+    END IF;
+END
+$$;
+
+-- Cancels one job for p_caller. Returns the state it had ('queued', 'running'), or NULL when it
+-- was already finished. Raises 42704 when p_caller may not see it.
+CREATE FUNCTION quarry._cancel(p_job bigint, p_caller oid)
+    RETURNS text
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_state text;
+    v_role oid;
+BEGIN
+    SELECT state, role_oid INTO v_state, v_role FROM quarry.job_queue WHERE id = p_job FOR UPDATE;
+    IF NOT FOUND OR NOT pg_has_role(p_caller, v_role, 'USAGE') THEN
+        RAISE EXCEPTION 'job % does not exist', p_job USING ERRCODE = '42704';
+    END IF;
+    IF v_state NOT IN ('queued', 'running') THEN
+        RETURN NULL;
+    END IF;
+    UPDATE quarry.job_queue
+       SET state = 'cancelled', finished_at = clock_timestamp(),
+           error = 'cancelled by quarry.cancel'
+     WHERE id = p_job;
+    RETURN v_state;
+END
+$$;
+
+-- The next job for a worker (docs/worker.md, "Scheduling"): interactive before background
+-- (background jobs queued longer than p_aging count as interactive), then the tenant that least
+-- recently started a job, then submission order; tenants at p_cap running jobs wait, and so do
+-- jobs whose identical spec (same hash, same role) is running (single flight). Claims are
+-- serialized by an advisory lock, so the cap holds across workers.
+CREATE FUNCTION quarry._claim(p_cap int, p_aging interval, p_pid int)
+    RETURNS TABLE (job bigint, role_oid oid, spec jsonb, search_path text, queued bigint)
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_job quarry.job_queue%ROWTYPE;
+BEGIN
+    PERFORM pg_advisory_xact_lock(7170726172);  -- claims and recoveries, one at a time
+    SELECT j.* INTO v_job
+      FROM quarry.job_queue AS j
+      LEFT JOIN quarry.job_tenants AS t ON t.tenant = j.tenant
+     WHERE j.state = 'queued'
+       AND (SELECT count(*) FROM quarry.job_queue AS r
+             WHERE r.state = 'running' AND r.tenant = j.tenant) < p_cap
+       AND NOT EXISTS (SELECT 1 FROM quarry.job_queue AS r
+                        WHERE r.state = 'running' AND r.spec_hash = j.spec_hash
+                          AND r.role_oid = j.role_oid)
+     ORDER BY (j.priority = 'interactive' OR j.submitted_at < clock_timestamp() - p_aging) DESC,
+              t.last_started NULLS FIRST, j.id
+     LIMIT 1
+     FOR UPDATE OF j SKIP LOCKED;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT NULL::bigint, NULL::oid, NULL::jsonb, NULL::text,
+                            (SELECT count(*) FROM quarry.job_queue WHERE state = 'queued');
+        RETURN;
+    END IF;
+    UPDATE quarry.job_queue
+       SET state = 'running', started_at = clock_timestamp(), worker_pid = p_pid,
+           attempts = attempts + 1
+     WHERE id = v_job.id;
+    INSERT INTO quarry.job_tenants AS t VALUES (v_job.tenant, clock_timestamp())
+        ON CONFLICT (tenant) DO UPDATE SET last_started = excluded.last_started;
+    RETURN QUERY SELECT v_job.id, v_job.role_oid, v_job.spec, v_job.search_path,
+                        (SELECT count(*) FROM quarry.job_queue WHERE state = 'queued');
+END
+$$;
+
+-- A job's result, stored when it is still running (a cancelled or superseded job keeps its
+-- state). Single flight: the queued jobs with the same spec and role get the same result.
+-- Returns the number of jobs completed (0 when the job was no longer running).
+CREATE FUNCTION quarry._complete(p_job bigint, p_result jsonb)
+    RETURNS int
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_hash text;
+    v_role oid;
+    v_started timestamptz;
+    v_n int;
+BEGIN
+    UPDATE quarry.job_queue
+       SET state = 'done', finished_at = clock_timestamp(), result = p_result
+     WHERE id = p_job AND state = 'running'
+    RETURNING spec_hash, role_oid, started_at INTO v_hash, v_role, v_started;
+    IF NOT FOUND THEN
+        RETURN 0;
+    END IF;
+    UPDATE quarry.job_queue
+       SET state = 'done', started_at = v_started, finished_at = clock_timestamp(),
+           result = p_result, shared_from = p_job
+     WHERE state = 'queued' AND spec_hash = v_hash AND role_oid = v_role;
+    GET DIAGNOSTICS v_n = ROW_COUNT;
+    RETURN 1 + v_n;
+END
+$$;
+
+-- A job's failure (only when it is still running). p_requeue puts it back in the queue.
+CREATE FUNCTION quarry._fail(p_job bigint, p_error text, p_sqlstate text, p_requeue boolean)
+    RETURNS int
+    LANGUAGE sql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH f AS (
+        UPDATE quarry.job_queue
+           SET state = CASE WHEN p_requeue THEN 'queued' ELSE 'failed' END,
+               finished_at = CASE WHEN p_requeue THEN NULL ELSE clock_timestamp() END,
+               started_at = CASE WHEN p_requeue THEN NULL ELSE started_at END,
+               error = p_error, sqlstate = p_sqlstate, worker_pid = NULL
+         WHERE id = p_job AND state = 'running'
+        RETURNING 1)
+    SELECT count(*)::int FROM f;
+$$;
+
+-- Jobs left 'running' by a worker that is gone (crash, restart, terminated worker): failed, or
+-- queued again once when p_retry. The caller holds the claims' advisory lock and passes the
+-- jobs live workers are running.
+CREATE FUNCTION quarry._recover(p_live bigint[], p_retry boolean)
+    RETURNS int
+    LANGUAGE sql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH r AS (
+        UPDATE quarry.job_queue
+           SET state = CASE WHEN p_retry AND attempts < 2 THEN 'queued' ELSE 'failed' END,
+               finished_at = CASE WHEN p_retry AND attempts < 2 THEN NULL
+                                  ELSE clock_timestamp() END,
+               started_at = CASE WHEN p_retry AND attempts < 2 THEN NULL ELSE started_at END,
+               error = 'the worker running this job stopped (server crash, restart or '
+                       'terminated worker)',
+               sqlstate = '57P02', worker_pid = NULL
+         WHERE state = 'running' AND id <> ALL (p_live)
+        RETURNING 1)
+    SELECT count(*)::int FROM r;
+$$;
+
+REVOKE ALL ON FUNCTION quarry._recover(bigint[], boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION quarry._enqueue(oid, text, text, text, jsonb, text, text),
+    quarry._cancel(bigint, oid), quarry._claim(int, interval, int), quarry._complete(bigint, jsonb),
+    quarry._fail(bigint, text, text, boolean) FROM PUBLIC;
+
+CREATE FUNCTION quarry.submit(spec jsonb, channel text DEFAULT NULL,
+                              priority text DEFAULT 'interactive')
+    RETURNS bigint
+    AS 'MODULE_PATHNAME', 'quarry_submit'
+    LANGUAGE C VOLATILE;
+
+CREATE FUNCTION quarry.wait(job bigint, timeout_ms int DEFAULT 30000)
+    RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'quarry_wait'
+    LANGUAGE C VOLATILE;
+
+CREATE FUNCTION quarry.cancel(job bigint)
+    RETURNS boolean
+    AS 'MODULE_PATHNAME', 'quarry_cancel'
+    LANGUAGE C VOLATILE;

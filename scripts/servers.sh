@@ -36,9 +36,10 @@ SERVERS_DIR=${QUARRY_SERVERS_DIR:-$ROOT/build/servers}
 PG_BINDIR=${QUARRY_PG_BINDIR:-/usr/lib/postgresql/15/bin}
 WAIT_SECONDS=${QUARRY_SERVERS_WAIT:-60}
 
-# >>> QUARRY_PRELOAD: the primary's shared_preload_libraries. Set the default to 'quarry' once
-# >>> src/worker registers a background worker (quarry.so must then be installed before start).
-PG_PRELOAD=${QUARRY_PG_PRELOAD-}
+# QUARRY_PRELOAD: the primary's shared_preload_libraries: quarry, for its background worker
+# (docs/worker.md). quarry.so must be installed before start (scripts/test.sh does).
+# QUARRY_PG_PRELOAD= (empty) starts the primary without it.
+PG_PRELOAD=${QUARRY_PG_PRELOAD-quarry}
 
 RS_DB=warehouse
 RS_USER=rs_user
@@ -183,7 +184,7 @@ synchronous_commit = off
 full_page_writes = off
 logging_collector = off
 log_line_prefix = '%m [%p] %q%u@%d '
-# QUARRY_PRELOAD (see scripts/servers.sh): 'quarry' once the background worker exists
+# QUARRY_PRELOAD (see scripts/servers.sh): quarry's background worker
 shared_preload_libraries = '$preload'
 EOF
 

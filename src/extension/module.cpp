@@ -1,6 +1,7 @@
 // The loadable module: its magic block and its load-time hook.
 #include "guard.hpp"
 #include "src/worker/cache.hpp"
+#include "src/worker/worker.hpp"
 
 extern "C" {
 PG_MODULE_MAGIC;
@@ -10,7 +11,10 @@ PGDLLEXPORT void _PG_init(void);
 namespace {
 
 // Settings and shared memory of each part; the background worker registers here too.
-void init_module() { quarry::cache::init_module(); }
+void init_module() {
+    quarry::cache::init_module();
+    quarry::worker::init_module();
+}
 
 }  // namespace
 
