@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "dialects/dialect.hpp"
+#include "src/extension/pg_types.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpedantic"
@@ -1223,31 +1224,13 @@ ExprPtr to_model(const ::Expr* node, const PushdownContext& context) {
 std::optional<Type> remote_model_type(Oid type, int32 typmod) {
     if (!OidIsValid(type)) return std::nullopt;
     const Oid base = pg_call([type, &typmod] { return getBaseTypeAndTypmod(type, &typmod); });
-    switch (base) {
-        case BOOLOID:
-            return Type::Boolean;
-        case INT2OID:
-        case INT4OID:
-        case INT8OID:
-            return Type::Integer;
-        case NUMERICOID:
-            return Type::Numeric;
-        case FLOAT8OID:
-            return Type::Double;
-        case TEXTOID:
-        case VARCHAROID:
-            return Type::Text;
-        case DATEOID:
-            return Type::Date;
-        case TIMESTAMPOID:
-            return Type::Timestamp;
-        case TIMESTAMPTZOID:
-            return Type::TimestampTz;
-        default:
-            // float4 (single-precision arithmetic here), bpchar (comparisons ignore trailing
-            // spaces), and every other type: not computed with remotely.
-            return std::nullopt;
+    // What quarry computes with locally, less what would compute differently remotely: float4
+    // (single-precision arithmetic here), bpchar (its comparisons ignore trailing spaces), and
+    // PostgreSQL's own oid and name.
+    if (base == FLOAT4OID || base == BPCHAROID || base == OIDOID || base == NAMEOID) {
+        return std::nullopt;
     }
+    return pg::model_type_of(base);
 }
 
 bool sorts_identically(Oid type, Oid collation) {
