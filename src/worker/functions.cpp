@@ -134,6 +134,12 @@ QUARRY_PG_FUNCTION(quarry_submit) {
             false);
     }
     if (queued.empty() || !queued[0][0]) throw Error("XX000", "quarry._enqueue gave no job");
+    // A submitted job survives a crash once its transaction committed: with
+    // synchronous_commit = off, a crash could lose the last commits (docs/worker.md).
+    spi.query(
+        "SELECT pg_catalog.set_config('synchronous_commit', 'local', true) WHERE "
+        "pg_catalog.current_setting('synchronous_commit') OPERATOR(pg_catalog.=) 'off'",
+        {}, false);
     const int64_t job = std::stoll(*queued[0][0]);
     for (int64_t old : parse_bigint_array(queued[0][1].value_or(""))) add_pending_cancel(old);
     pending_submit = true;
