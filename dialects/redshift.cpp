@@ -166,11 +166,7 @@ protected:
     void summed_value(std::string& out, const Expr& x) const override {
         // SUM(BIGINT) is a BIGINT in Redshift and overflows.
         if (x.type == Type::Integer) {
-            out += "CAST(";
-            expr(out, x);
-            out += " AS ";
-            out += integer_decimal_type();
-            out += ')';
+            integer_as_decimal(out, x);
         } else {
             expr(out, x);
         }

@@ -399,6 +399,14 @@ void SqlRenderer::null_literal(std::string& out, Type t) const {
     out += ')';
 }
 
+void SqlRenderer::integer_as_decimal(std::string& out, const Expr& x) const {
+    out += "CAST(";
+    expr(out, x);
+    out += " AS ";
+    out += integer_decimal_type();
+    out += ')';
+}
+
 void SqlRenderer::numeric_literal(std::string& out, std::string_view digits, int ctx) const {
     if (!is_numeric_literal_text(digits)) {
         internal("malformed numeric literal \"" + std::string(digits) + "\"");
@@ -842,11 +850,9 @@ void SqlRenderer::round(std::string& out, const Expr& e, int ctx) const {
         // ROUND on an exact decimal rounds half away from zero on every engine.
         const bool back_to_integer = e.type == Type::Integer;
         if (back_to_integer) out += "CAST(";
-        out += "ROUND(CAST(";
-        expr(out, x);
-        out += " AS ";
-        out += integer_decimal_type();
-        out += "), ";
+        out += "ROUND(";
+        integer_as_decimal(out, x);
+        out += ", ";
         int_argument(out, *digits);
         out += ')';
         if (back_to_integer) {
@@ -1019,11 +1025,7 @@ void SqlRenderer::convert(std::string& out, const Expr& e, int ctx) const {
             if (x.type == Type::Integer) {
                 // Scale 0: a value read back keeps the integer's digits (DECIMAL(65,30) would
                 // add 30 zeros on MySQL).
-                out += "CAST(";
-                expr(out, x);
-                out += " AS ";
-                out += integer_decimal_type();
-                out += ')';
+                integer_as_decimal(out, x);
                 return;
             }
             break;

@@ -85,6 +85,8 @@ protected:
     virtual std::string_view cast_type(Type t) const = 0;
     // An exact decimal wide enough for any 64-bit integer sum, with scale 0.
     virtual std::string_view integer_decimal_type() const = 0;
+    // CAST(x AS <integer_decimal_type>).
+    void integer_as_decimal(std::string& out, const Expr& x) const;
     virtual void null_literal(std::string& out, Type t) const;
     virtual void double_literal(std::string& out, double v, int ctx) const = 0;
     virtual void numeric_literal(std::string& out, std::string_view digits, int ctx) const;
