@@ -73,6 +73,11 @@ struct ForeignTableInfo {
     std::vector<ForeignColumn> columns;  // by attnum - 1 (dropped columns included)
 };
 
+// ForeignScan::fdw_private of quarry_fdw's plans (planner.cpp writes it, scan.cpp reads it):
+// the remote SQL (String), the attnums a base scan retrieves (IntList), and for each target
+// entry of an upper scan whether it is an average computed here from a sum and a count (IntList).
+enum PlanPrivate { kPlanSql = 0, kPlanRetrievedAttrs = 1, kPlanAverages = 2 };
+
 // Reads the table's options and columns (no connection is made). `user` is the role checked
 // against the user mapping (the table owner for a view's security, else the current user).
 ForeignTableInfo foreign_table_info(Oid relid, Oid user);

@@ -34,9 +34,6 @@ constexpr double kRemoteGroupingDiscount = 0.9;
 // ---- the plan-private lists ---------------------------------------------------------------------
 // ForeignPath::fdw_private
 enum PathPrivate { kPathSorted = 0, kPathLimited = 1 };
-// ForeignScan::fdw_private (scan.cpp reads it too)
-enum PlanPrivate { kPlanSql = 0, kPlanRetrievedAttrs = 1, kPlanAverages = 2 };
-
 List* path_private(bool sorted, bool limited) {
     return pg::pg_call([sorted, limited] {
         List* list = lappend(NIL, makeInteger(sorted ? 1 : 0));

@@ -18,8 +18,6 @@ namespace quarry::fdw {
 
 namespace {
 
-enum PlanPrivate { kPlanSql = 0, kPlanRetrievedAttrs = 1, kPlanAverages = 2 };
-
 // Where one attribute of the scan tuple comes from: remote column `remote`, or for an average
 // computed here, remote columns `remote` (its sum) and `remote + 1` (its count).
 struct SlotSource {
@@ -188,7 +186,8 @@ TupleTableSlot* iterate_scan(ForeignScanState* node) {
         }
     }
     MemoryContextSwitchTo(previous);
-    pg::pg_call([slot] { ExecStoreVirtualTuple(slot); });
+    // Only sets the slot's flags (it cannot raise): no pg_call, which costs a setjmp per row.
+    ExecStoreVirtualTuple(slot);
     return slot;
 }
 
