@@ -6,12 +6,6 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-# Servers started from here must not inherit a file descriptor of the caller, such as the lock
-# of `flock FILE bench/fdw.sh`: a server left running would hold that lock for as long as it runs.
-for fd_path in /proc/$$/fd/*; do
-    fd=${fd_path##*/}
-    if ((fd > 2 && fd < 255)); then eval "exec $fd>&-"; fi
-done
 cd "$ROOT"
 JOBS=${QUARRY_JOBS:-2}
 SERVERS_DIR=${QUARRY_SERVERS_DIR:-$ROOT/build/servers}
