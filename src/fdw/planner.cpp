@@ -166,19 +166,6 @@ ExprPtr grouped_order_expr(const RelState& grouped, ::Expr* expr, int& output_in
     return to_model(expr, grouped.pushdown(true));
 }
 
-// sum, min and max of a value that is never NULL are never NULL in a group (a group has a row):
-// said so, the MySQL renderer need not emulate PostgreSQL's NULL ordering for them (an extra
-// `x IS NULL` sort key). Without GROUP BY, the one group may be empty, and they are NULL.
-ExprPtr never_null_in_groups(const RelState& grouped, ExprPtr e) {
-    if (!e || !e->nullable || grouped.group_by.empty() || e->kind != ExprKind::Call) return e;
-    const bool extreme_or_sum =
-        e->func == Func::Sum || e->func == Func::Min || e->func == Func::Max;
-    if (!extreme_or_sum || e->args.size() != 1 || e->args.front()->nullable) return e;
-    auto copy = std::make_shared<quarry::Expr>(*e);
-    copy->nullable = false;
-    return copy;
-}
-
 // The order keys for `pathkeys` over `state` (a scan or a grouping), or false when one cannot
 // be sorted remotely exactly as PostgreSQL would sort it.
 bool order_keys(const RelState& state, Relids relids, List* pathkeys, std::vector<OrderKey>& keys) {
@@ -200,8 +187,7 @@ bool order_keys(const RelState& state, Relids relids, List* pathkeys, std::vecto
             OrderKey order;
             order.descending = key->pk_strategy == BTGreaterStrategyNumber;
             if (state.kind == RelKind::Grouped) {
-                order.expr = never_null_in_groups(
-                    state, grouped_order_expr(state, expr, order.output_index));
+                order.expr = grouped_order_expr(state, expr, order.output_index);
             } else {
                 const bool of_these_rels = pg::pg_call([member, relids] {
                     return !bms_is_empty(member->em_relids) &&

@@ -771,6 +771,25 @@ Query orders_query() {
     return q;
 }
 
+TEST(RenderGolden, MysqlOrdersAGroupsSumOfANotNullValueWithoutNullEmulation) {
+    // A group has a row: the sum of a NOT NULL value is never NULL in it, and MySQL's sort can
+    // stay a plain one. Without GROUP BY the one group may be empty: the emulation stays.
+    const ExprPtr qty_sum = fn(Func::Sum, {kQty}, Type::Integer);
+    Query grouped = orders_query();
+    grouped.columns = {{"country", kCountry, true}, {"qty", qty_sum, false}};
+    grouped.group_by = {kCountry};
+    grouped.order_by = {{qty_sum, true, 1}};
+    EXPECT_EQ(render("mysql", grouped),
+              "SELECT `country` AS `country`, SUM(`qty`) AS `qty` FROM `public`.`orders` "
+              "GROUP BY 1, CAST(`country` AS BINARY) ORDER BY 2 DESC");
+    Query whole = orders_query();
+    whole.columns = {{"qty", qty_sum, false}};
+    whole.order_by = {{qty_sum, true, 0}};
+    EXPECT_EQ(render("mysql", whole),
+              "SELECT SUM(`qty`) AS `qty` FROM `public`.`orders` "
+              "ORDER BY SUM(`qty`) IS NOT NULL, 1 DESC");
+}
+
 TEST(RenderGolden, JoinsAreLeftDeepWithQualifiedColumns) {
     const ExprPtr order_customer = make_column("customer_id", Type::Integer, false, "r1");
     const ExprPtr customer_id = make_column("id", Type::Integer, false, "r2");

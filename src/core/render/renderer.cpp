@@ -48,6 +48,16 @@ bool same_expr(const Expr& a, const Expr& b) {
     return false;
 }
 
+// Whether a sort key can be NULL in `q`'s rows. Beyond the expression's own nullability: sum,
+// min and max of a value that is never NULL are never NULL in a group, since a group has a row
+// (without GROUP BY, the one group may be empty, and they are NULL).
+bool may_be_null(const Query& q, const Expr& e) {
+    if (!e.nullable) return false;
+    if (q.group_by.empty() || e.kind != ExprKind::Call || e.args.size() != 1) return true;
+    const bool sum_or_extreme = e.func == Func::Sum || e.func == Func::Min || e.func == Func::Max;
+    return !sum_or_extreme || e.args.front()->nullable;
+}
+
 // The 1-based position of `key` in the SELECT list, or 0.
 size_t output_position(const Query& q, const Expr& key) {
     for (size_t i = 0; i < q.columns.size(); ++i) {
@@ -253,7 +263,7 @@ void SqlRenderer::order_by(std::string& out, const Query& q) const {
             internal("an ORDER BY key refers to a missing output column");
         }
         out += i == 0 ? " ORDER BY " : ", ";
-        if (emulate_null_order() && key.expr->nullable) {
+        if (emulate_null_order() && may_be_null(q, *key.expr)) {
             // FALSE sorts first: NULLs go last ascending (IS NULL), first descending (IS NOT
             // NULL). Only for nullable keys, so NOT NULL keys keep index-ordered scans.
             sort_key(out, key, prec::kCompare + 1);
