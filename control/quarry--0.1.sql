@@ -405,3 +405,75 @@ CREATE FUNCTION quarry.cancel(job bigint)
     RETURNS boolean
     AS 'MODULE_PATHNAME', 'quarry_cancel'
     LANGUAGE C VOLATILE;
+
+-- Materializations (docs/materialize.md). The rows of a materialization live in the table of
+-- the same name in the schema quarry_materialized, owned by the materialization's owner (its
+-- refreshes run with the owner's rights); quarry.run serves other roles from it after checking
+-- their rights on the source. quarry.materializations is written only by the functions below.
+CREATE SCHEMA quarry_materialized;
+REVOKE ALL ON SCHEMA quarry_materialized FROM PUBLIC;
+
+CREATE TABLE quarry.materializations (
+    name text PRIMARY KEY CHECK (octet_length(name) BETWEEN 1 AND 63),
+    spec jsonb NOT NULL,                -- the definition, its source schema-qualified
+    refresh interval NOT NULL CHECK (refresh >= interval '1 second'),
+    owner regrole NOT NULL,
+    tenant text NOT NULL,               -- whose share of the workers its refreshes take
+    relation regclass,                  -- the source's relation
+    built_for text,                     -- the definition's hash the table's rows were computed for
+    scope text,                         -- whose rights the rows stand for (as the result cache)
+    created_at timestamptz NOT NULL DEFAULT now(),
+    refreshed_at timestamptz,           -- the rows are as of this instant (the last refresh's start)
+    next_refresh timestamptz NOT NULL,
+    last_refresh jsonb,                 -- what the last refresh did
+    last_error text                     -- why the last scheduled refresh failed
+);
+SELECT pg_catalog.pg_extension_config_dump('quarry.materializations', '');
+REVOKE ALL ON quarry.materializations FROM PUBLIC;
+GRANT SELECT ON quarry.materializations TO PUBLIC;
+
+CREATE FUNCTION quarry.materialize(name text, spec jsonb, refresh interval)
+    RETURNS void
+    AS 'MODULE_PATHNAME', 'quarry_materialize'
+    LANGUAGE C VOLATILE;
+
+CREATE FUNCTION quarry.refresh(name text, full boolean DEFAULT false)
+    RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'quarry_refresh'
+    LANGUAGE C VOLATILE;
+
+CREATE FUNCTION quarry.drop_materialization(name text)
+    RETURNS void
+    AS 'MODULE_PATHNAME', 'quarry_drop_materialization'
+    LANGUAGE C VOLATILE;
+
+-- Queues a background job for every materialization whose refresh is due and has none queued
+-- or running (called by the workers); returns how many, and when the next one is due.
+CREATE FUNCTION quarry._queue_due_refreshes(OUT queued int, OUT next_due timestamptz)
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    WITH due AS (
+        SELECT m.name, m.owner, m.tenant FROM quarry.materializations AS m
+         WHERE m.next_refresh <= clock_timestamp()
+           AND NOT EXISTS (SELECT 1 FROM quarry.job_queue AS j
+                            WHERE j.spec_hash = 'refresh:' || m.name
+                              AND j.state IN ('queued', 'running'))
+           FOR UPDATE OF m SKIP LOCKED
+    ), jobs AS (
+        INSERT INTO quarry.job_queue (tenant, role_oid, priority, spec, spec_hash)
+        SELECT due.tenant, due.owner, 'background', jsonb_build_object('refresh', due.name),
+               'refresh:' || due.name
+          FROM due
+        RETURNING spec ->> 'refresh' AS name
+    ), moved AS (
+        UPDATE quarry.materializations AS m SET next_refresh = clock_timestamp() + m.refresh
+          FROM jobs WHERE m.name = jobs.name
+        RETURNING 1
+    )
+    SELECT count(*)::int INTO queued FROM moved;
+    SELECT min(m.next_refresh) INTO next_due FROM quarry.materializations AS m;
+END
+$$;
+REVOKE ALL ON FUNCTION quarry._queue_due_refreshes() FROM PUBLIC;

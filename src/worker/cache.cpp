@@ -326,6 +326,17 @@ struct Plan {
     TimestampTz now = 0;
 };
 
+std::string scope_of(const RelationFacts& facts, Oid server) {
+    if (server != InvalidOid) return "user mapping:" + std::to_string(facts.mapping);
+    if (facts.row_security || facts.relkind == RELKIND_VIEW ||
+        facts.relkind == RELKIND_FOREIGN_TABLE) {
+        // Row-level security, a view (it may filter on current_user) or another wrapper's
+        // foreign table (its rows depend on the caller's user mapping): per role.
+        return "role:" + std::to_string(GetUserId());
+    }
+    return "shared";
+}
+
 int64_t ttl_of(const pg::StoredSource* stored) {
     if (stored != nullptr && stored->options.contains("cache_ttl")) {
         return parse_duration_seconds(stored->options["cache_ttl"], "options.cache_ttl");
@@ -364,16 +375,7 @@ Plan make_plan(const CompiledSpec& compiled, const pg::PgCatalog& catalog, bool 
         plan.may_serve = false;
         plan.no_serve = "the current role has no user mapping for the source's server";
     }
-    if (server != InvalidOid) {
-        plan.scope = "user mapping:" + std::to_string(facts.mapping);
-    } else if (facts.row_security || facts.relkind == RELKIND_VIEW ||
-               facts.relkind == RELKIND_FOREIGN_TABLE) {
-        // Row-level security, a view (it may filter on current_user) or another wrapper's
-        // foreign table (its rows depend on the caller's user mapping): per role.
-        plan.scope = "role:" + std::to_string(GetUserId());
-    } else {
-        plan.scope = "shared";
-    }
+    plan.scope = scope_of(facts, server);
 
     std::string identity = "quarry cache 1\ndatabase " + std::to_string(MyDatabaseId) +
                            "\nrelation " + std::to_string(plan.relation) + "\n" +
@@ -568,6 +570,12 @@ nlohmann::json explain(const CompiledSpec& compiled, const pg::PgCatalog& catalo
     });
     decide(compute, reason);
     return out;
+}
+
+std::string serving_scope(Oid relation, Oid server) {
+    const RelationFacts facts = relation_facts(relation, server);
+    if (!facts.readable || (server != InvalidOid && !facts.has_mapping)) return {};
+    return scope_of(facts, server);
 }
 
 int64_t evict() {

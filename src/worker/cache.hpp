@@ -40,6 +40,11 @@ nlohmann::json explain(const CompiledSpec& compiled, const pg::PgCatalog& catalo
 // no-op on a standby). Returns the number of entries deleted.
 int64_t evict();
 
+// Whose rights a result over `relation` stands for, for the current role: "shared",
+// "role:<oid>" or "user mapping:<oid>" (see the key above); empty when the role may not read the
+// relation (or has no user mapping for its quarry_fdw server `server`).
+std::string serving_scope(Oid relation, Oid server);
+
 // Statement triggers on a local table that bump its data generation; called by create_source.
 // Returns false (and installs nothing) when the relation is not a local table or the caller may
 // not create triggers on it.
