@@ -24,80 +24,39 @@ enum class ExprKind : uint8_t {
 // (no default case), so -Wswitch names any kind a dialect forgot.
 enum class Func : uint16_t {
     // arithmetic and text operators
-    Add,
-    Sub,
-    Mul,
-    Div,  // true division, result Double; x / 0 is NULL
-    Mod,  // x % 0 is NULL; on Double takes the dividend's sign
+    Add, Sub, Mul,
+    Div,        // true division, result Double; x / 0 is NULL
+    Mod,        // x % 0 is NULL; on Double takes the dividend's sign
     Neg,
-    Concat,  // a || b: NULL if either is NULL
+    Concat,     // a || b: NULL if either is NULL
     // comparisons and logic (SQL three-valued)
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    And,
-    Or,
-    Not,
-    IsNull,
-    IsNotNull,
-    In,     // args[0] IN (args[1..])
-    NotIn,  // args[0] NOT IN (args[1..])
+    Eq, Ne, Lt, Le, Gt, Ge,
+    And, Or, Not,
+    IsNull, IsNotNull,
+    In,         // args[0] IN (args[1..])
+    NotIn,      // args[0] NOT IN (args[1..])
     // conditionals
-    If,    // if(cond, then[, else])
-    Case,  // args: cond1, val1, cond2, val2, ... [, else] (Expr::has_else)
-    Coalesce,
-    NullIf,
+    If,         // if(cond, then[, else])
+    Case,       // args: cond1, val1, cond2, val2, ... [, else] (Expr::has_else)
+    Coalesce, NullIf,
     // math
-    Abs,
-    Round /* half away from zero; args: x[, digits] */,
-    Floor,
-    Ceil,
-    Power,
-    Sqrt /* NULL below 0 */,
-    Ln /* NULL at or below 0 */,
-    Log10 /* NULL at or below 0 */,
-    Greatest,
-    Least,  // ignore NULLs
+    Abs, Round /* half away from zero; args: x[, digits] */, Floor, Ceil, Power,
+    Sqrt /* NULL below 0 */, Ln /* NULL at or below 0 */, Log10 /* NULL at or below 0 */,
+    Greatest, Least,  // ignore NULLs
     // text (code-point semantics, case-sensitive)
-    Lower,
-    Upper,
-    Trim,
-    Length /* characters */,
-    Substring /* 1-based: s, start[, len] */,
-    Replace,
-    Contains,
-    StartsWith,
-    EndsWith /* literal, case-sensitive */,
+    Lower, Upper, Trim, Length /* characters */, Substring /* 1-based: s, start[, len] */,
+    Replace, Contains, StartsWith, EndsWith /* literal, case-sensitive */,
     ConcatText,  // concat(...): NULL counts as ''
     // time (on wall-clock values; Expr::unit holds the unit where there is one)
-    DateTrunc /* (ts) */,
-    DateAdd /* (n, ts) */,
-    DateDiff /* (a, b): boundaries crossed */,
-    Year,
-    Quarter,
-    Month,
-    Week /* ISO */,
-    Day,
-    Hour,
-    Minute,
-    Weekday /* ISO, Monday = 1 */,
+    DateTrunc /* (ts) */, DateAdd /* (n, ts) */, DateDiff /* (a, b): boundaries crossed */,
+    Year, Quarter, Month, Week /* ISO */, Day, Hour, Minute, Weekday /* ISO, Monday = 1 */,
     ToLocalTime,  // args[0] an instant; Expr::text the IANA zone; result Timestamp wall-clock.
                   // The instant is a TimestampTz, or a Timestamp column holding UTC (a PostgreSQL
                   // `timestamp` / MySQL DATETIME column): renderers convert the two differently.
     // aggregates
-    Sum,
-    Avg /* Double */,
-    Min,
-    Max,
-    Count /* count(x) */,
-    CountAll /* count(*) */,
-    CountDistinct,
-    ApproxCountDistinct,
-    CountIf /* (cond): 0 over no row */,
-    SumIf /* (x, cond): NULL over no row */,
+    Sum, Avg /* Double */, Min, Max, Count /* count(x) */, CountAll /* count(*) */,
+    CountDistinct, ApproxCountDistinct,
+    CountIf /* (cond): 0 over no row */, SumIf /* (x, cond): NULL over no row */,
     // conversions: not in the formula language (the FDW's pushdown walker builds them)
     Cast,  // args[0] converted exactly to Expr::type: integer -> numeric or double, numeric ->
            // double, date -> timestamp (midnight), timestamp -> date (its day)
@@ -123,7 +82,7 @@ struct Literal {
 struct Expr {
     ExprKind kind = ExprKind::Literal;
     Type type = Type::Unknown;
-    bool nullable = true;  // false only where NULL is impossible (count, non-null column...)
+    bool nullable = true;       // false only where NULL is impossible (count, non-null column...)
     bool contains_aggregate = false;
     int height = 1;  // 1 + the tallest argument: compilers bound it, renderers may recurse
 
@@ -149,9 +108,9 @@ ExprPtr make_integer(int64_t v);
 ExprPtr make_numeric(std::string digits);
 ExprPtr make_double(double v);
 ExprPtr make_text(std::string v);
-ExprPtr make_date(std::string iso);             // "YYYY-MM-DD"
-ExprPtr make_timestamp(std::string iso);        // wall-clock
-ExprPtr make_timestamptz(std::string iso_utc);  // instant, UTC
+ExprPtr make_date(std::string iso);               // "YYYY-MM-DD"
+ExprPtr make_timestamp(std::string iso);          // wall-clock
+ExprPtr make_timestamptz(std::string iso_utc);    // instant, UTC
 ExprPtr make_column(std::string physical_name, Type t, bool nullable, std::string qualifier = {});
 ExprPtr make_call(Func f, std::vector<ExprPtr> args, Type result_type);
 ExprPtr make_time_call(Func f, TimeUnit unit, std::vector<ExprPtr> args, Type result_type);
