@@ -444,18 +444,22 @@ DECLARE
     v_role oid;
 BEGIN
     queued := false;
-    IF NOT pg_try_advisory_xact_lock(7170726, hashtext(p_key)) THEN
-        RETURN;
-    END IF;
-    SELECT j.id, j.role_oid INTO job, v_role FROM quarry.job_queue AS j
-     WHERE j.refresh_of = p_key AND j.state IN ('queued', 'running')
-     ORDER BY j.id LIMIT 1;
-    IF FOUND THEN
-        IF NOT pg_has_role(p_role, v_role, 'USAGE') THEN
-            job := NULL;
+    -- Looked for twice: first without the lock (the usual case while a refresh is pending), then
+    -- under it, which a session that queued one holds until it commits.
+    FOR attempt IN 1..2 LOOP
+        IF attempt = 2 AND NOT pg_try_advisory_xact_lock(7170726, hashtext(p_key)) THEN
+            RETURN;
         END IF;
-        RETURN;
-    END IF;
+        SELECT j.id, j.role_oid INTO job, v_role FROM quarry.job_queue AS j
+         WHERE j.refresh_of = p_key AND j.state IN ('queued', 'running')
+         ORDER BY j.id LIMIT 1;
+        IF FOUND THEN
+            IF NOT pg_has_role(p_role, v_role, 'USAGE') THEN
+                job := NULL;
+            END IF;
+            RETURN;
+        END IF;
+    END LOOP;
     IF EXISTS (SELECT 1 FROM quarry.job_queue AS j
                 WHERE j.refresh_of = p_key AND j.state = 'failed'
                   AND j.finished_at > clock_timestamp() - interval '10 seconds') THEN
