@@ -143,6 +143,8 @@ SELECT (:'m'::jsonb)->'stale' AS stale, (:'m'::jsonb)->>'refresh_job' IS NOT NUL
 SET LOCAL ROLE cs_reader2;
 SELECT quarry.run(:'spec')->'meta' AS m2 \gset
 SELECT (:'m2'::jsonb)->'stale' AS stale, (:'m2'::jsonb)->'refresh_job' AS job_of_another_role;
+SELECT c->>'refresh' AS refresh, c ? 'refresh_job' AS explain_names_job
+FROM (SELECT quarry.explain(:'spec')->'cache' AS c) AS e;
 COMMIT;
 SELECT cs_refreshes(:'key') AS refresh_jobs;
 SELECT role, tenant, priority FROM quarry.jobs WHERE id = ((:'m'::jsonb)->>'refresh_job')::bigint;

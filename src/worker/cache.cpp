@@ -648,10 +648,11 @@ nlohmann::json explain(const CompiledSpec& compiled, const pg::PgCatalog& catalo
         if (plan.stale_seconds > 0) out["serve_stale_seconds"] = plan.stale_seconds;
         if (refusal.empty()) {
             std::string refresh = "would be queued";
+            const Oid caller = GetUserId();  // before switching to the catalog's owner
             pg::as_catalog_owner([&] {
                 pg::SpiSession spi;
-                if (execute(kPendingRefresh, {text_param(plan.key_hex), oid_param(GetUserId())},
-                            true) == 0) {
+                if (execute(kPendingRefresh, {text_param(plan.key_hex), oid_param(caller)}, true) ==
+                    0) {
                     return;
                 }
                 refresh = text_value(0, 2).value_or("queued");
