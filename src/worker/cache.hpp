@@ -28,9 +28,12 @@ namespace quarry::cache {
 void init_module();
 
 // quarry.run through the cache: serves a fresh entry the caller may see, or runs `compute`
-// (which returns the result jsonb) and stores its result as options.cache says.
+// (which returns the result jsonb) and stores its result as options.cache says. With `spec` (the
+// spec as given, read only then), an entry past its TTL but within the source's serve_stale
+// window is served stale while a background job runs `spec` to refresh it (docs/cache.md).
 Datum run(const CompiledSpec& compiled, const pg::PgCatalog& catalog,
-          const std::function<Datum()>& compute);
+          const std::function<Datum()>& compute,
+          const std::function<nlohmann::json()>& spec = nullptr);
 
 // quarry.explain's "cache" entry: which entry would serve the spec, or why none.
 nlohmann::json explain(const CompiledSpec& compiled, const pg::PgCatalog& catalog);
