@@ -36,6 +36,11 @@ SELECT name, spec->>'source' AS source, refresh, owner, relation, refreshed_at I
 SELECT count(*) > 100 AS stored_rows, count(*) FILTER (WHERE day IS NULL) AS timeless_groups
   FROM quarry_materialized.mz_daily;
 
+-- The rows of a result in one order (a spec orders by its first key only: ties come in any
+-- order).
+CREATE FUNCTION mz_rows(result jsonb) RETURNS jsonb LANGUAGE sql AS $$
+    SELECT COALESCE(jsonb_agg(r ORDER BY r::text), '[]') FROM jsonb_array_elements(result->'rows') AS r
+$$;
 -- served_from, and whether the served rows equal the rows computed from the source.
 CREATE FUNCTION mz_check(spec jsonb) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
@@ -44,7 +49,7 @@ DECLARE
                      COALESCE(spec->'options', '{}') || '{"cache": "bypass"}'));
 BEGIN
     RETURN COALESCE(served->'meta'->>'served_from', 'not served')
-        || CASE WHEN served->'rows' = raw->'rows' AND served->'columns' = raw->'columns'
+        || CASE WHEN mz_rows(served) = mz_rows(raw) AND served->'columns' = raw->'columns'
                 THEN ', identical' ELSE ', DIFFERENT' END
         || ' (' || jsonb_array_length(raw->'rows') || ' rows)';
 END
