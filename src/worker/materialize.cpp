@@ -3,6 +3,7 @@
 #include "materialize.hpp"
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "cache.hpp"
@@ -22,6 +23,7 @@
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 extern "C" {
 #include "catalog/namespace.h"
+#include "utils/inval.h"
 #include "utils/fmgrprotos.h"
 #include "utils/timestamp.h"
 }
@@ -44,19 +46,30 @@ struct Definition {
     std::optional<std::string> built_for;
     std::optional<std::string> scope;
     std::optional<std::string> refreshed_at;  // ISO 8601, UTC
-    double age_ms = 0;
+    TimestampTz refreshed = 0;
+
+    double age_ms() const {
+        return static_cast<double>(GetCurrentTimestamp() - refreshed) / 1000.0;
+    }
 };
 
 Oid parse_oid(const std::optional<std::string>& text) {
     return text ? static_cast<Oid>(std::stoul(*text)) : InvalidOid;
 }
 
+TimestampTz from_unix_micros(const std::optional<std::string>& text) {
+    constexpr int64_t kUnixToPostgresEpoch =
+        static_cast<int64_t>(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;
+    return text ? std::stoll(*text) - kUnixToPostgresEpoch : 0;
+}
+
 constexpr const char* kDefinitionColumns =
     "name, spec::pg_catalog.text, owner::pg_catalog.oid, built_for, scope, "
     "pg_catalog.to_char(pg_catalog.timezone('UTC', refreshed_at), "
     "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "
-    "pg_catalog.date_part('epoch', pg_catalog.now() OPERATOR(pg_catalog.-) refreshed_at) "
-    "OPERATOR(pg_catalog.*) 1000";
+    "(pg_catalog.date_part('epoch', refreshed_at) OPERATOR(pg_catalog.*) "
+    "1000000)::pg_catalog.int8, "
+    "relation::pg_catalog.oid";
 
 Definition definition_of(const pg::SpiRow& row) {
     Definition d;
@@ -66,20 +79,62 @@ Definition definition_of(const pg::SpiRow& row) {
     d.built_for = row[3];
     d.scope = row[4];
     d.refreshed_at = row[5];
-    if (row[6]) d.age_ms = std::stod(*row[6]);
+    d.refreshed = from_unix_micros(row[6]);
     return d;
 }
 
-std::vector<Definition> definitions_over(pg::SpiSession& spi, Oid relation) {
-    static const std::string sql = std::string("SELECT ") + kDefinitionColumns +
-                                   " FROM quarry.materializations WHERE relation "
-                                   "OPERATOR(pg_catalog.=) $1::pg_catalog.oid::pg_catalog.regclass"
-                                   " ORDER BY name";
-    std::vector<Definition> out;
-    for (const pg::SpiRow& row : spi.query(sql.c_str(), {std::to_string(relation)})) {
-        out.push_back(definition_of(row));
+// The definitions by relation, read once per backend and kept until quarry.materializations
+// changes: every change sends a relcache invalidation of the table at commit, which reaches every
+// backend (and hot standby). So quarry.run over a relation without materializations runs no query.
+struct KnownDefinitions {
+    bool loaded = false;
+    uint64_t invalidations = 0;  // bumped by the callback: a load it overlaps is not kept
+    Oid table = InvalidOid;
+    std::unordered_map<Oid, std::vector<Definition>> by_relation;
+};
+KnownDefinitions known;
+
+void forget_definitions(Datum /*arg*/, Oid relation) {
+    if (relation == InvalidOid || relation == known.table) {
+        known.loaded = false;
+        ++known.invalidations;
     }
-    return out;
+}
+
+Oid materializations_table() {
+    return pg::pg_call([] {
+        Oid schema = get_namespace_oid("quarry", true);
+        return OidIsValid(schema) ? get_relname_relid("materializations", schema) : InvalidOid;
+    });
+}
+
+// After a change to quarry.materializations: every backend reads it again.
+void definitions_changed() {
+    const Oid table = materializations_table();
+    pg::pg_call([table] { CacheInvalidateRelcacheByRelid(table); });
+}
+
+const std::vector<Definition>& definitions_over(Oid relation) {
+    static bool registered = false;
+    if (!registered) {
+        pg::pg_call([] { CacheRegisterRelcacheCallback(forget_definitions, 0); });
+        registered = true;
+    }
+    if (!known.loaded) {
+        const uint64_t before = known.invalidations;
+        known.by_relation.clear();
+        known.table = materializations_table();
+        static const std::string sql = std::string("SELECT ") + kDefinitionColumns +
+                                       " FROM quarry.materializations ORDER BY name";
+        pg::SpiSession spi;
+        for (const pg::SpiRow& row : spi.query(sql.c_str())) {
+            known.by_relation[parse_oid(row[7])].push_back(definition_of(row));
+        }
+        known.loaded = known.invalidations == before;
+    }
+    static const std::vector<Definition> none;
+    auto found = known.by_relation.find(relation);
+    return found == known.by_relation.end() ? none : found->second;
 }
 
 std::optional<Definition> definition_named(pg::SpiSession& spi, const std::string& name,
@@ -135,11 +190,7 @@ std::optional<Candidate> find_candidate(const CompiledSpec& compiled, pg::PgCata
                                         nlohmann::json* reasons) {
     const Oid relation = catalog.relation();
     const Oid server = catalog.foreign_server();
-    std::vector<Definition> definitions;
-    {
-        pg::SpiSession spi;
-        definitions = definitions_over(spi, relation);
-    }
+    std::vector<Definition> definitions = definitions_over(relation);
     if (definitions.empty()) return std::nullopt;
     const std::string scope = cache::serving_scope(relation, server);
     const Instant now = pg::transaction_now();
@@ -156,7 +207,7 @@ std::optional<Candidate> find_candidate(const CompiledSpec& compiled, pg::PgCata
             continue;
         }
         if (compiled.options.max_age_seconds &&
-            d.age_ms > static_cast<double>(*compiled.options.max_age_seconds) * 1000.0) {
+            d.age_ms() > static_cast<double>(*compiled.options.max_age_seconds) * 1000.0) {
             refuse("refreshed longer ago than options.max_age");
             continue;
         }
@@ -183,7 +234,7 @@ std::optional<Candidate> find_candidate(const CompiledSpec& compiled, pg::PgCata
 std::string meta_members(const Definition& d) {
     nlohmann::json members = {{"served_from", d.name},
                               {"refreshed_at", d.refreshed_at.value_or("")},
-                              {"age_ms", d.age_ms}};
+                              {"age_ms", d.age_ms()}};
     std::string text = members.dump();
     return text.substr(1, text.size() - 2);
 }
@@ -370,13 +421,6 @@ nlohmann::json refresh_as_owner(pg::SpiSession& spi, RefreshPlan& plan, bool ful
     return stats;
 }
 
-// When the next refresh of a materialization is due, from quarry.materializations' text.
-TimestampTz due_from_epoch_micros(const std::optional<std::string>& text) {
-    constexpr int64_t kUnixToPostgresEpoch =
-        static_cast<int64_t>(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;
-    return text ? std::stoll(*text) - kUnixToPostgresEpoch : 0;
-}
-
 void require_owner(Oid caller, const Definition& d) {
     const Oid owner = d.owner;
     if (!pg::pg_call([caller, owner] { return has_privs_of_role(caller, owner); })) {
@@ -435,8 +479,9 @@ nlohmann::json refresh(const std::string& name, bool full) {
             "1000000)::pg_catalog.int8",
             {name, plan.compiled.hash, plan.scope, relation, stats.dump()}, false);
     });
+    definitions_changed();
     if (!updated.empty()) {
-        worker::note_refresh_due(MyDatabaseId, due_from_epoch_micros(updated[0][0]), false);
+        worker::note_refresh_due(MyDatabaseId, from_unix_micros(updated[0][0]), false);
     }
     return stats;
 }
@@ -453,7 +498,7 @@ TimestampTz queue_due_refreshes() {
             "1000000)::pg_catalog.int8 FROM quarry._queue_due_refreshes()",
             {}, false);
     }
-    return rows.empty() ? 0 : due_from_epoch_micros(rows[0][1]);
+    return rows.empty() ? 0 : from_unix_micros(rows[0][1]);
 }
 
 }  // namespace quarry::materialize
@@ -521,6 +566,7 @@ QUARRY_PG_FUNCTION(quarry_materialize) {
                 false);
         });
     }
+    materialize::definitions_changed();
     // The first build, now: a wrong source or a missing right is this call's ERROR.
     (void)materialize::refresh(name, /*full=*/true);
     PG_RETURN_VOID();
@@ -545,5 +591,6 @@ QUARRY_PG_FUNCTION(quarry_drop_materialization) {
     spi.execute(("DROP TABLE IF EXISTS " + materialize::qualified_table(name)).c_str());
     spi.query("DELETE FROM quarry.materializations WHERE name OPERATOR(pg_catalog.=) $1", {name},
               false);
+    materialize::definitions_changed();
     PG_RETURN_VOID();
 }
