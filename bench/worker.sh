@@ -4,8 +4,10 @@
 #
 #   bench/worker.sh               build, install into the private tree build/pgroot, servers up,
 #                                 every part below, results; stops the servers at the end
-#   bench/worker.sh PART...       only these parts (hit dashboard concurrent supersede); the
-#                                 results file is written from the last run of every part
+#   bench/worker.sh PART...       only these parts (hit dashboard concurrent supersede
+#                                 statements); the results file is written from the last run of
+#                                 every part. Each invocation creates the database bench_worker
+#                                 afresh (an empty cache); the parts of one invocation share it.
 #   bench/worker.sh report        writes the results file again from build/bench-worker
 #   bench/worker.sh stop          stops the servers (their data stays)
 #
@@ -23,19 +25,27 @@
 #   concurrent   pgbench, QUARRY_BENCH_CLIENTS clients (default 32) for QUARRY_BENCH_SECONDS
 #                (default 60): a weighted mix of scripts over the dashboard specs (run of a
 #                cached spec, submit + wait of a cached spec, run and submit + wait of the live
-#                widget at a random options.now, which is computed on MariaDB); errors,
-#                throughput, latency percentiles per script and overall (pgbench -l).
+#                widget at a random options.now, which is computed on MariaDB; weights in
+#                QUARRY_BENCH_MIX, the job scripts spread over QUARRY_BENCH_TENANTS tenants,
+#                default 4); errors, throughput, latency percentiles per script and overall
+#                (pgbench -l); then QUARRY_BENCH_HITS_ONLY_SECONDS (default 20, 0: skipped) of
+#                cache hits alone with the same clients, for comparison.
 #   supersede    QUARRY_BENCH_TRIALS (default 20) times: a slow job on a channel, then a new
 #                submit on that channel; the time until the old job's statement has left
 #                MariaDB's processlist (bench/supersede_timer.c, polling from a client).
+#   statements   where the server's time goes in that mix: the primary restarted with
+#                pg_stat_statements (track = all, so quarry's own SPI statements count too), the
+#                mix again for QUARRY_BENCH_STATEMENTS_SECONDS (default 30), the statements with
+#                the most execution time; then the primary is restarted without it.
 #
 # Servers: the bench/fdw.sh servers of QUARRY_SERVERS_DIR (default build/bench-fdw-servers); its
-# data must be there (`bench/fdw.sh data` makes it once, then stops nothing; this script does not
-# generate it). Only the PostgreSQL primary and MariaDB are started; the primary is (re)started
-# from the private tree's binaries (QUARRY_PG_BINDIR, default build/pgroot/usr/lib/postgresql/15/bin)
-# with shared_preload_libraries = 'quarry' and jit = off given on the command line (its config
-# files are not changed). quarry is installed only into that private tree (make install
-# DESTDIR=build/pgroot), never into the system's PostgreSQL.
+# data must be there (`bench/fdw.sh data` generates it once and leaves the servers running; this
+# script does not generate it). Only the PostgreSQL primary and MariaDB are started; the primary is
+# (re)started from the private tree's binaries (QUARRY_BENCH_PG_BINDIR, default
+# build/pgroot/usr/lib/postgresql/15/bin; not QUARRY_PG_BINDIR, which the servers' env file sets
+# to the system's) with shared_preload_libraries = 'quarry' and jit = off given on the command
+# line (its config files are not changed). quarry is installed only into that private tree
+# (make install DESTDIR=build/pgroot), never into the system's PostgreSQL.
 # QUARRY_BENCH_BUILD=0 skips the build and install; QUARRY_KEEP_SERVERS=1 leaves the servers up.
 set -euo pipefail
 
@@ -48,7 +58,7 @@ done
 cd "$ROOT"
 export QUARRY_SERVERS_DIR=${QUARRY_SERVERS_DIR:-$ROOT/build/bench-fdw-servers}
 PGROOT=$ROOT/build/pgroot
-PG_BIN=${QUARRY_PG_BINDIR:-$PGROOT/usr/lib/postgresql/15/bin}
+PG_BIN=${QUARRY_BENCH_PG_BINDIR:-$PGROOT/usr/lib/postgresql/15/bin}
 HIT_SECONDS=${QUARRY_BENCH_HIT_SECONDS:-20}
 COLD_RUNS=${QUARRY_BENCH_COLD_RUNS:-3}
 ROUNDS=${QUARRY_BENCH_ROUNDS:-3}
@@ -57,12 +67,13 @@ SECONDS_CONC=${QUARRY_BENCH_SECONDS:-60}
 TRIALS=${QUARRY_BENCH_TRIALS:-20}
 TENANTS=${QUARRY_BENCH_TENANTS:-4}
 HITS_ONLY_SECONDS=${QUARRY_BENCH_HITS_ONLY_SECONDS:-20}
+STATEMENTS_SECONDS=${QUARRY_BENCH_STATEMENTS_SECONDS:-30}
 BUILD=${QUARRY_BENCH_BUILD:-1}
 OUT=$ROOT/build/bench-worker
 RESULTS=${QUARRY_BENCH_RESULTS:-bench/results/worker.md}
 DB=bench_worker
 NOW=2026-11-04T15:30:00Z # the data's fixed "now" (bench/fdw_data.mysql.sql)
-ALL_PARTS=(hit dashboard concurrent supersede)
+ALL_PARTS=(hit dashboard concurrent supersede statements)
 
 log() { printf 'bench/worker: %s\n' "$*" >&2; }
 die() {
@@ -118,14 +129,14 @@ mariadb_up() {
 
 # The primary, always (re)started from the private tree so that it loads the quarry.so just
 # installed there, preloading it.
-primary_up() {
+primary_up() { # [extra preload library [extra -o options]]
     if as_pg "$PG_BIN/pg_ctl" -D "$QUARRY_PG_DATA" status >/dev/null 2>&1; then
         log "stopping the running primary"
         as_pg "$PG_BIN/pg_ctl" -D "$QUARRY_PG_DATA" -m fast -w -t 60 stop >/dev/null
     fi
-    log "starting the primary from $PG_BIN (shared_preload_libraries = quarry)"
+    log "starting the primary from $PG_BIN (shared_preload_libraries = quarry${1:+,$1})"
     setsid "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$QUARRY_PG_DATA" -l "$QUARRY_PG_DATA/../server.log" -w -t 60 \
-        -o "-c shared_preload_libraries=quarry -c jit=off" start >/dev/null 9>&- ||
+        -o "-c shared_preload_libraries=quarry${1:+,$1} -c jit=off ${2:-}" start >/dev/null 9>&- ||
         die "the primary did not start (see $QUARRY_PG_DATA/../server.log)"
 }
 
@@ -270,14 +281,9 @@ part_dashboard() {
 # ---------------------------------------------------------------------------------------------
 # concurrent: pgbench, many clients, a mix of run / submit + wait, hits and computations.
 
-part_concurrent() {
-    local dir=$OUT/concurrent
-    rm -rf "$dir"
-    mkdir -p "$dir"
-    part_header >"$dir/context.tsv"
-    printf 'clients\t%s\nseconds\t%s\ntenants\t%s\n' "$CLIENTS" "$SECONDS_CONC" "$TENANTS" >>"$dir/context.tsv"
-    # Warm the cache with every dashboard spec at the fixed now (the hits of the mix).
-    psql_db -At -c "SELECT count(quarry.run(spec)) FROM bench.specs WHERE dashboard" >/dev/null
+# The pgbench scripts of the mix, written into $1.
+concurrent_scripts() {
+    local dir=$1
     # Scripts. :w picks a dashboard spec (1-8); the live widget is spec 6. A computation is the
     # live widget ("views per minute, last 60 minutes") at options.now = the fixed now minus
     # a random number of seconds up to 30 days: a new window, so a new cache key (a repeat is
@@ -304,6 +310,17 @@ SET quarry.tenant = 'tenant-:t';
 SELECT quarry.submit(bench.at_now(spec, :s), 'client-' || :client_id) AS job FROM bench.specs WHERE name = 'live_per_minute' \gset
 SELECT length(quarry.wait(:job, 600000)::text);
 SQL
+}
+
+part_concurrent() {
+    local dir=$OUT/concurrent
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    part_header >"$dir/context.tsv"
+    printf 'clients\t%s\nseconds\t%s\ntenants\t%s\n' "$CLIENTS" "$SECONDS_CONC" "$TENANTS" >>"$dir/context.tsv"
+    # Warm the cache with every dashboard spec at the fixed now (the hits of the mix).
+    psql_db -At -c "SELECT count(quarry.run(spec)) FROM bench.specs WHERE dashboard" >/dev/null
+    concurrent_scripts "$dir"
     local weights=${QUARRY_BENCH_MIX:-run_hit@60 job_hit@20 run_live@10 job_live@10}
     local args=() w
     for w in $weights; do args+=(-f "$dir/${w%@*}.sql@${w#*@}"); done
@@ -356,6 +373,37 @@ part_supersede() {
     printf 'load_end\t%s\n' "$(load_now)" >>"$dir/context.tsv"
 }
 
+# ---------------------------------------------------------------------------------------------
+# statements: the concurrent mix again, with pg_stat_statements counting quarry's own statements.
+
+part_statements() {
+    local dir=$OUT/statements
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    concurrent_scripts "$dir"
+    part_header >"$dir/context.tsv"
+    printf 'clients\t%s\nseconds\t%s\n' "$CLIENTS" "$STATEMENTS_SECONDS" >>"$dir/context.tsv"
+    primary_up pg_stat_statements "-c pg_stat_statements.track=all -c pg_stat_statements.max=1000"
+    psql_db -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+    psql_db -At -c "SELECT count(quarry.run(spec)) FROM bench.specs WHERE dashboard" >/dev/null
+    local before_jobs weights=${QUARRY_BENCH_MIX:-run_hit@60 job_hit@20 run_live@10 job_live@10} args=() w
+    for w in $weights; do args+=(-f "$dir/${w%@*}.sql@${w#*@}"); done
+    printf 'mix\t%s\n' "$weights" >>"$dir/context.tsv"
+    printf 'entries_before\t%s\n' "$(psql_db -At -c "SELECT count(*) FROM quarry.cache_entries")" >>"$dir/context.tsv"
+    before_jobs=$(psql_db -At -c "SELECT coalesce(max(id), 0) FROM quarry.job_queue")
+    psql_db -At -c "SELECT pg_stat_statements_reset()" >/dev/null
+    log "statements: pgbench, $CLIENTS clients, $STATEMENTS_SECONDS s, with pg_stat_statements"
+    (cd "$dir" && pgbench -n -c "$CLIENTS" -j 2 -T "$STATEMENTS_SECONDS" "${args[@]}" "$DB" \
+        >pgbench.out 2>pgbench.err) || true
+    printf 'load_end\t%s\n' "$(load_now)" >>"$dir/context.tsv"
+    psql_db -At -F $'\t' -c "SELECT calls, round(total_exec_time::numeric), round(mean_exec_time::numeric, 3), toplevel, left(regexp_replace(query, '\s+', ' ', 'g'), 140) FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query NOT LIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT 20" >"$dir/top.tsv"
+    printf 'entries_after\t%s\n' "$(psql_db -At -c "SELECT count(*) FROM quarry.cache_entries")" >>"$dir/context.tsv"
+    printf 'cache_heap\t%s\n' "$(psql_db -At -c "SELECT pg_size_pretty(pg_relation_size('quarry.cache'))")" >>"$dir/context.tsv"
+    printf 'jobs\t%s\n' "$(psql_db -At -c "SELECT count(*) FROM quarry.job_queue WHERE id > $before_jobs")" >>"$dir/context.tsv"
+    printf 'transactions\t%s\n' "$(awk '/^number of transactions actually processed/ { print $6 }' "$dir/pgbench.out")" >>"$dir/context.tsv"
+    psql_db -c "DROP EXTENSION pg_stat_statements" >/dev/null
+    primary_up
+}
 # ---------------------------------------------------------------------------------------------
 # The report, from build/bench-worker/<part>/.
 
@@ -571,6 +619,23 @@ write_report() {
             echo "The old jobs' states afterwards: $(awk -F'\t' '{ c[$6]++ } END { for (s in c) printf "%s %d ", s, c[s] }' "$d/trials.tsv")(\`quarry.jobs\`)."
             echo "Target (acceptance 1 of issue #4): gone within 1 second: $(awk -v v="$(pct "$d/gone.ms" 100)" 'BEGIN { print (v < 1000) ? "**holds** in every trial" : "**MISSED** in at least one trial" }')."
         fi
+        if [[ -f $OUT/statements/context.tsv ]]; then
+            local d=$OUT/statements
+            echo
+            echo "## 5. Where the server's time goes in the mix (pg_stat_statements)"
+            echo
+            echo "\`$(ctx statements command)\`, $(ctx statements date), load $(ctx statements load_start) → $(ctx statements load_end); quarry $(ctx statements commit)."
+            echo
+            echo "The primary restarted with \`pg_stat_statements\` (\`track = all\`: the statements quarry runs"
+            echo "through SPI count too, nested in the calls that run them), then the mix of part 3"
+            echo "(\`$(ctx statements mix)\`) with $(ctx statements clients) clients for $(ctx statements seconds) s: $(ctx statements transactions) transactions, $(ctx statements jobs) jobs;"
+            echo "\`quarry.cache\` went from $(ctx statements entries_before) to $(ctx statements entries_after) entries (heap $(ctx statements cache_heap)). The statements with the"
+            echo "most execution time (a nested statement's time is also in its caller's):"
+            echo
+            echo "| calls | total ms | mean ms | top level | statement |"
+            echo "|--:|--:|--:|---|---|"
+            awk -F'\t' '{ q = $5; gsub(/\|/, "\\|", q); printf "| %s | %s | %s | %s | `%s` |\n", $1, $2, $3, ($4 == "t" ? "yes" : "no"), q }' "$d/top.tsv"
+        fi
         echo
         echo "## Notes"
         echo
@@ -588,10 +653,14 @@ write_report() {
         echo "- A job's latency is mostly its time in the queue: a worker serves a cached spec in a few"
         echo "  milliseconds, but the database's \`quarry.worker_pool_size\` (4) workers are shared by every"
         echo "  job, computations included; \`quarry.run\` of a cached spec needs no worker at all."
+        echo "- Every result stored (a computation) runs, in src/worker/cache.cpp's \`evict_locked\`, a"
+        echo "  \`DELETE FROM quarry.cache WHERE expires_at <= now\` (no index on \`expires_at\`) and a"
+        echo "  \`SELECT sum(bytes) FROM quarry.cache\`: two sequential scans of the whole cache table per"
+        echo "  store, whose cost grows with the number of entries (part 5 shows them beside the"
+        echo "  computations they follow)."
         echo "- \`quarry.wait\` sleeps on one condition variable shared by all jobs (src/worker/functions.cpp):"
-        echo "  every finished job wakes every waiter, and each re-reads its job's row (one SPI statement)."
-        echo "  In part 3 that is about (jobs per second) × (sessions waiting), thousands of wake-ups a second;"
-        echo "  not measured separately."
+        echo "  every finished job wakes every waiter, and each re-reads its job's row (one SPI statement:"
+        echo "  part 5 counts them against the number of \`quarry.wait\` calls)."
         echo
         echo "Raw files of the last run: build/bench-worker/ (pgbench logs, fdw_timer output, trials)."
     } >"$RESULTS"
@@ -620,7 +689,7 @@ report)
 esac
 
 knobs=""
-for k in HIT_SECONDS COLD_RUNS ROUNDS CLIENTS SECONDS TENANTS HITS_ONLY_SECONDS TRIALS MIX; do
+for k in HIT_SECONDS COLD_RUNS ROUNDS CLIENTS SECONDS TENANTS HITS_ONLY_SECONDS TRIALS STATEMENTS_SECONDS MIX; do
     v=QUARRY_BENCH_$k
     [[ -n ${!v:-} ]] && knobs+="$v=${!v} "
 done
