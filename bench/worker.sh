@@ -195,7 +195,7 @@ part_header() { # part -> context lines for its fragment
     printf 'date\t%s\n' "$(date -u +%Y-%m-%dT%H:%MZ)"
     printf 'command\t%s\n' "$(cat "$OUT/command")"
     printf 'load_start\t%s\n' "$(load_now)"
-    printf 'commit\t%s\n' "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src dialects control bench 2>/dev/null || echo ' (with uncommitted changes)')"
+    printf 'commit\t%s\n' "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src dialects control bench ':!bench/results' 2>/dev/null || echo ' (with uncommitted changes)')"
 }
 
 # ---------------------------------------------------------------------------------------------
