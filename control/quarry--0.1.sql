@@ -486,6 +486,8 @@ REVOKE ALL ON FUNCTION quarry._queue_due_refreshes() FROM PUBLIC;
 ALTER TABLE quarry.cache
     -- Kept until then for stale serving: expires_at plus the window when it was stored.
     ADD COLUMN stale_until timestamptz;
+-- The upkeep deletes what is past both (an index, not a scan of every entry).
+CREATE INDEX cache_kept_until ON quarry.cache (GREATEST(expires_at, stale_until));
 ALTER TABLE quarry.job_queue
     -- A background refresh: quarry.cache.key of the entry it recomputes (NULL: a submitted job).
     ADD COLUMN refresh_of text;

@@ -476,15 +476,36 @@ Found lookup(const Plan& plan, std::optional<int64_t> max_age_seconds) {
 
 // --- store and evict ---------------------------------------------------------------------------
 
-int64_t evict_locked(TimestampTz now) {
+// The sum of the entries' bytes as this session knows it: summed over the table at most once a
+// second (a scan of every entry), in between the last sum plus what this session stored. Other
+// sessions' stores of the last second are missed until the next sum.
+constexpr int64_t kSumEveryUs = USECS_PER_SEC;
+int64_t known_total_bytes = 0;
+TimestampTz summed_at = 0;
+
+int64_t total_bytes(TimestampTz now, int64_t stored_bytes) {
+    if (now - summed_at < kSumEveryUs && now >= summed_at) {
+        known_total_bytes += stored_bytes;
+        return known_total_bytes;
+    }
+    execute(kTotalBytes, {}, false);  // not read-only: it must see the entry just stored
+    known_total_bytes = int64_value(0, 1).value_or(0);
+    summed_at = now;
+    return known_total_bytes;
+}
+
+// Expired entries (through the index on their end), then least recently used ones above the
+// bound. `stored_bytes`: the size of an entry this session just stored (0 for the worker's
+// upkeep, which always sums).
+int64_t evict_locked(TimestampTz now, int64_t stored_bytes) {
     int64_t dropped = 0;
     if (detail::flush_due(now)) execute(kFlushUsage, {}, false);
     dropped += static_cast<int64_t>(execute(kDropExpired, {timestamptz_param(now)}, false));
-    execute(kTotalBytes, {}, false);  // not read-only: it must see the entry just stored
-    const int64_t total = int64_value(0, 1).value_or(0);
-    if (total > detail::max_bytes()) {
+    if (stored_bytes == 0) summed_at = 0;
+    if (total_bytes(now, stored_bytes) > detail::max_bytes()) {
         dropped +=
             static_cast<int64_t>(execute(kEvictLru, {int8_param(detail::max_bytes())}, false));
+        summed_at = 0;
     }
     return dropped;
 }
@@ -510,7 +531,7 @@ void store(const Plan& plan, const CompiledSpec& compiled, Datum result, double 
             kDropSuperseded,
             {text_param(plan.spec_key_hex), text_param(plan.key_hex), int8_param(plan.generation)},
             false);
-        evict_locked(plan.now);
+        evict_locked(plan.now, bytes);
     });
 }
 
@@ -702,7 +723,7 @@ int64_t evict() {
     const TimestampTz now = now_timestamp();
     pg::as_catalog_owner([&] {
         pg::SpiSession spi;
-        dropped = evict_locked(now);
+        dropped = evict_locked(now, 0);
     });
     return dropped;
 }

@@ -341,6 +341,12 @@ ExprPtr make_to_local(ExprPtr instant, std::string zone) {
 
 namespace {
 
+uint64_t bits_of(double v) {
+    uint64_t bits = 0;
+    std::memcpy(&bits, &v, sizeof bits);
+    return bits;
+}
+
 bool same_literal(const Literal& a, const Literal& b, Type t) {
     if (a.is_null || b.is_null) return a.is_null == b.is_null;
     switch (t) {
@@ -350,7 +356,7 @@ bool same_literal(const Literal& a, const Literal& b, Type t) {
             return a.integer == b.integer;
         case Type::Double:
             // Bitwise, so that 0.0 and -0.0 (and NaNs) are told apart like the SQL they render.
-            return std::memcmp(&a.real, &b.real, sizeof a.real) == 0;
+            return bits_of(a.real) == bits_of(b.real);
         default:
             return a.text == b.text;
     }
