@@ -81,7 +81,7 @@ bool is_ident_char(char c) { return is_ascii_letter(c) || is_ascii_digit(c) || c
 
 class Lexer {
 public:
-    Lexer(std::string_view text, const std::string& path) : text_(text), path_(path) {}
+    Lexer(std::string_view text, const ErrorPath& path) : text_(text), path_(path) {}
 
     Token next() {
         skip_space();
@@ -107,7 +107,7 @@ public:
     }
 
     [[noreturn]] void fail(uint32_t position, const std::string& what) const {
-        throw spec_error(path_,
+        throw spec_error(path_.str(),
                          "syntax error at position " + std::to_string(position) + ": " + what,
                          sqlstate::kInvalidParameterValue);
     }
@@ -215,7 +215,7 @@ private:
     }
 
     std::string_view text_;
-    const std::string& path_;
+    const ErrorPath& path_;
     size_t pos_ = 0;
 };
 
@@ -236,7 +236,7 @@ bool is_keyword(std::string_view w) { return keyword_of(w) != Keyword::None; }
 
 class Parser {
 public:
-    Parser(std::string_view text, const std::string& path) : lexer_(text, path), path_(path) {
+    Parser(std::string_view text, const ErrorPath& path) : lexer_(text, path), path_(path) {
         advance();
     }
 
@@ -289,7 +289,8 @@ private:
     void check_depth(int depth) const {
         if (depth > kMaxFormulaDepth) {
             throw spec_error(
-                path_, "formula nested deeper than " + std::to_string(kMaxFormulaDepth) + " levels",
+                path_.str(),
+                "formula nested deeper than " + std::to_string(kMaxFormulaDepth) + " levels",
                 sqlstate::kInvalidParameterValue);
         }
     }
@@ -483,7 +484,7 @@ private:
         const size_t first = n.kids.size();
         while (true) {
             if (n.kids.size() - first >= kMaxInListItems) {
-                throw spec_error(path_,
+                throw spec_error(path_.str(),
                                  "more than " + std::to_string(kMaxInListItems) + " " + items,
                                  sqlstate::kInvalidParameterValue);
             }
@@ -518,7 +519,7 @@ private:
     }
 
     Lexer lexer_;
-    const std::string& path_;
+    const ErrorPath& path_;
     Token current_;
     Ast ast_;
 };
@@ -630,14 +631,14 @@ bool is_plain_identifier(std::string_view name) {
     return true;
 }
 
-Ast parse(std::string_view text, const std::string& json_path) {
+Ast parse(std::string_view text, const ErrorPath& json_path) {
     if (text.size() > kMaxFormulaLength) {
-        throw spec_error(json_path,
+        throw spec_error(json_path.str(),
                          "formula longer than " + std::to_string(kMaxFormulaLength) + " bytes",
                          sqlstate::kInvalidParameterValue);
     }
     if (text.find('\0') != std::string_view::npos) {
-        throw spec_error(json_path, "formula contains a NUL byte");
+        throw spec_error(json_path.str(), "formula contains a NUL byte");
     }
     return Parser(text, json_path).run();
 }

@@ -80,13 +80,13 @@ bool comparable(Type a, Type b) {
 
 class Resolver {
 public:
-    Resolver(const FormulaContext& ctx, const std::string& path) : ctx_(ctx), path_(path) {
+    Resolver(const FormulaContext& ctx, const ErrorPath& path) : ctx_(ctx), path_(path) {
         zone_name_ = ctx.zone ? ctx.zone->name() : std::string("UTC");
         zone_is_utc_ = !ctx.zone || ctx.zone->is_utc();
     }
 
     ExprPtr compile_text(std::string_view text, std::string* normalized) {
-        Ast ast = formula::parse(text, current_path());
+        Ast ast = formula::parse(text, here());
         if (normalized != nullptr) *normalized = formula::print(ast, ast.root);
         ExprPtr e = resolve(ast, ast.root);
         check_bare_columns(*e);
@@ -106,9 +106,14 @@ public:
     }
 
 private:
+    // The path as errors name it now, built when one is raised.
+    ErrorPath here() const {
+        return ErrorPath(
+            [](const void* r) { return static_cast<const Resolver*>(r)->current_path(); }, this);
+    }
+
     std::string current_path() const {
-        if (stack_.empty()) return path_;
-        std::string p = path_;
+        std::string p = path_.str();
         for (const std::string& f : stack_) p += ": in stored formula " + quote_for_message(f);
         return p;
     }
@@ -135,11 +140,11 @@ private:
         if (std::find(stack_.begin(), stack_.end(), f.first) != stack_.end()) {
             std::string chain;
             for (const std::string& s : stack_) chain += s + " -> ";
-            throw spec_error(path_, "formula cycle: " + chain + f.first,
+            throw spec_error(path_.str(), "formula cycle: " + chain + f.first,
                              sqlstate::kInvalidParameterValue);
         }
         stack_.push_back(f.first);
-        Ast ast = formula::parse(f.second, current_path());
+        Ast ast = formula::parse(f.second, here());
         ExprPtr e = resolve(ast, ast.root);
         stack_.pop_back();
         memo_.emplace(f.first, e);
@@ -465,7 +470,7 @@ private:
     }
     void find_bare_column(const Expr& e) const {
         if (e.kind == ExprKind::Column) {
-            throw spec_error(path_,
+            throw spec_error(path_.str(),
                              "column " + quote_for_message(e.column) +
                                  " must be inside an aggregate in a formula that aggregates",
                              sqlstate::kInvalidParameterValue);
@@ -475,7 +480,7 @@ private:
     }
 
     const FormulaContext& ctx_;
-    const std::string& path_;
+    const ErrorPath& path_;
     std::string zone_name_;
     bool zone_is_utc_ = true;
     std::vector<std::string> stack_;
@@ -727,16 +732,15 @@ NameKind classify_name(const SourceInfo& source, std::string_view name) {
 }
 
 ExprPtr compile_formula(std::string_view text, const FormulaContext& ctx,
-                        const std::string& json_path, std::string* normalized) {
+                        const ErrorPath& json_path, std::string* normalized) {
     return Resolver(ctx, json_path).compile_text(text, normalized);
 }
 
-ExprPtr compile_name(std::string_view name, const FormulaContext& ctx,
-                     const std::string& json_path) {
+ExprPtr compile_name(std::string_view name, const FormulaContext& ctx, const ErrorPath& json_path) {
     return Resolver(ctx, json_path).compile_named(name);
 }
 
-std::string normalize_formula(std::string_view text, const std::string& json_path) {
+std::string normalize_formula(std::string_view text, const ErrorPath& json_path) {
     formula::Ast ast = formula::parse(text, json_path);
     return formula::print(ast, ast.root);
 }

@@ -237,12 +237,12 @@ void SpecCompiler::compile_options(const json* options) {
 
 ExprPtr SpecCompiler::formula(const std::string& text, const Path& path, std::string* normalized) {
     used_formula(text);
-    return compile_formula(text, fctx_, path.str(), describe_ ? normalized : nullptr);
+    return compile_formula(text, fctx_, path.lazy(), describe_ ? normalized : nullptr);
 }
 
 ExprPtr SpecCompiler::name_expr(const std::string& name, const Path& path) {
     used_name(name);
-    return compile_name(name, fctx_, path.str());
+    return compile_name(name, fctx_, path.lazy());
 }
 
 void SpecCompiler::add_output(std::string name, ExprPtr expr, bool group_key, const Path& path) {
