@@ -66,7 +66,7 @@ SourceInfo source_info(const RelationShape& shape);
 // The Catalog of the SQL functions: a registered source by name first, else a relation.
 class PgCatalog final : public Catalog {
 public:
-    SourceInfo find_source(const std::string& name) const override;
+    std::shared_ptr<const SourceInfo> find_source(const std::string& name) const override;
     // The columns of the last source found that specs cannot use.
     const std::vector<UnsupportedColumn>& unsupported_columns() const { return unsupported_; }
     // The relation of the last source found, and its quarry_fdw server (InvalidOid: local).

@@ -243,7 +243,7 @@ std::string fnv1a_hex(std::string_view text) {
 
 void SpecCompiler::finish_canonical() {
     if (!ctx_.describe) return;
-    const bool depends_on_now = uses_now(formulas_used_, names_used_, out_.source);
+    const bool depends_on_now = uses_now(formulas_used_, names_used_, *out_.source);
     out_.canonical = canonical_text(out_.resolved, depends_on_now ? &out_.now : nullptr);
     out_.hash = fnv1a_hex(out_.canonical);
 }

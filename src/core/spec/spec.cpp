@@ -141,7 +141,7 @@ void SpecCompiler::compile(const json& spec) {
     compile_options(find(spec, "options"));
     const json* time = find(spec, "time");
     compile_zone(time);
-    fctx_.source = &out_.source;
+    fctx_.source = out_.source.get();
     fctx_.zone = out_.zone;
     fctx_.now = out_.now;
 
@@ -178,9 +178,10 @@ void SpecCompiler::compile_source(const json& spec) {
         throw Error(sqlstate::kInternalError, "compile_spec called without a catalog");
     }
     out_.source = ctx_.catalog->find_source(name);
-    out_.query.from = out_.source.relation;
-    if (describe_) out_.resolved["source"] = out_.source.name;
-    if (describe_) out_.resolved["source_version"] = out_.source.version;
+    if (!out_.source) throw Error(sqlstate::kInternalError, "the catalog found no source");
+    out_.query.from = out_.source->relation;
+    if (describe_) out_.resolved["source"] = out_.source->name;
+    if (describe_) out_.resolved["source_version"] = out_.source->version;
 }
 
 void SpecCompiler::compile_options(const json* options) {
@@ -295,7 +296,7 @@ void SpecCompiler::compile_groupby(const json& list, const Path& path) {
 }
 
 ExprPtr SpecCompiler::metric_by_name(const std::string& name, const Path& path, bool* summed) {
-    if (classify_name(out_.source, name) == NameKind::Unknown) {
+    if (classify_name(*out_.source, name) == NameKind::Unknown) {
         fail(path, "unknown column or measure " + quote_for_message(name),
              sqlstate::kUndefinedColumn);
     }
@@ -318,7 +319,7 @@ ExprPtr SpecCompiler::aggregate_column(const std::string& column, std::string_vi
         if (a.name == agg) found = &a;
     }
     if (found == nullptr) fail(agg_path, "unknown aggregate " + quote_for_message(agg));
-    if (classify_name(out_.source, column) == NameKind::Unknown) {
+    if (classify_name(*out_.source, column) == NameKind::Unknown) {
         fail(path, "unknown column " + quote_for_message(column), sqlstate::kUndefinedColumn);
     }
     ExprPtr x = name_expr(column, path);

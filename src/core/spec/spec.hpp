@@ -26,7 +26,7 @@ struct SpecOptions {
 };
 
 struct CompiledSpec {
-    SourceInfo source;
+    std::shared_ptr<const SourceInfo> source;  // never null once compiled
     Query query;
     SpecOptions options;
     std::shared_ptr<const TimeZone> zone;

@@ -130,9 +130,9 @@ void SpecCompiler::compile_time(const json& time, const Path& path) {
     if (column != nullptr) {
         column_name = expect_string(*column, column_path);
     } else if (range != nullptr || has_grain_) {
-        column_name = out_.source.time_column;
+        column_name = out_.source->time_column;
         if (column_name.empty()) {
-            fail(column_path, "missing, and source " + quote_for_message(out_.source.name) +
+            fail(column_path, "missing, and source " + quote_for_message(out_.source->name) +
                                   " has no time_column");
         }
     }
@@ -162,10 +162,10 @@ void SpecCompiler::restrict_to_range(const std::string& column, const TimeRange&
                                      const Path& path) {
     ExprPtr x;
     bool raw = false;
-    switch (classify_name(out_.source, column)) {
+    switch (classify_name(*out_.source, column)) {
         case NameKind::Column: {
             // The raw column, not its wall-clock form: the comparison stays sargable.
-            const ColumnInfo* info = resolve_column(out_.source, column);
+            const ColumnInfo* info = resolve_column(*out_.source, column);
             used_name(column);
             x = make_column(info->physical_name.empty() ? info->name : info->physical_name,
                             info->type, info->nullable);
