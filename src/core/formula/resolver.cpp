@@ -190,7 +190,7 @@ private:
             case NodeKind::String:
                 return make_text(n.text);
             case NodeKind::Boolean:
-                return make_bool(n.text == "true");
+                return make_bool(std::string_view(n.text) == "true");
             case NodeKind::Null:
                 return make_null();
             case NodeKind::Name:
@@ -324,6 +324,13 @@ private:
         return e->type;
     }
 
+    // require_numeric for an operand of `op`, with the message built only on a fault.
+    Type numeric_operand(const Node& n, const ExprPtr& e, const std::string& op) const {
+        if (e->type == Type::Unknown) return Type::Integer;
+        if (is_numeric(e->type)) return e->type;
+        return require_numeric(n, e, "operator " + op);
+    }
+
     void require_type(const Node& n, const ExprPtr& e, Type t, std::string_view what) const {
         if (e->type != t && e->type != Type::Unknown) {
             fail(n, std::string(what) + " needs " + std::string(type_name(t)) + ", got " +
@@ -331,34 +338,65 @@ private:
         }
     }
 
+    // The function of a binary operator as the parser writes it ("and", "||", "+", "!=", ...).
+    static Func binary_func(std::string_view op) {
+        const char c = op.empty() ? '\0' : op[0];
+        const char d = op.size() > 1 ? op[1] : '\0';
+        switch (c) {
+            case 'a':
+                return Func::And;
+            case 'o':
+                return Func::Or;
+            case '|':
+                return Func::Concat;
+            case '+':
+                return Func::Add;
+            case '-':
+                return Func::Sub;
+            case '*':
+                return Func::Mul;
+            case '/':
+                return Func::Div;
+            case '%':
+                return Func::Mod;
+            case '=':
+                return Func::Eq;
+            case '!':
+                return Func::Ne;
+            case '<':
+                return d == '=' ? Func::Le : Func::Lt;
+            default:
+                return d == '=' ? Func::Ge : Func::Gt;
+        }
+    }
+
     ExprPtr binary(const Ast& ast, const Node& n) {
         ExprPtr a = resolve(ast, n.kids[0]);
         ExprPtr b = resolve(ast, n.kids[1]);
         const std::string& op = n.text;
-        if (op == "and" || op == "or") {
-            require_boolean(n, a, op);
-            require_boolean(n, b, op);
-            return make_call(op == "and" ? Func::And : Func::Or, {a, b}, Type::Boolean);
-        }
-        if (op == "||") return make_call(Func::Concat, {a, b}, Type::Text);
-        if (op == "+" || op == "-" || op == "*" || op == "/" || op == "%") {
-            Type ta = require_numeric(n, a, "operator " + op);
-            Type tb = require_numeric(n, b, "operator " + op);
-            Type t = numeric_rank(ta) > numeric_rank(tb) ? ta : tb;
-            Func f = op == "+"   ? Func::Add
-                     : op == "-" ? Func::Sub
-                     : op == "*" ? Func::Mul
-                     : op == "/" ? Func::Div
-                                 : Func::Mod;
-            return make_call(f, {a, b}, f == Func::Div ? Type::Double : t);
+        const Func f = binary_func(op);
+        switch (f) {
+            case Func::And:
+            case Func::Or:
+                require_boolean(n, a, op);
+                require_boolean(n, b, op);
+                return make_call(f, {a, b}, Type::Boolean);
+            case Func::Concat:
+                return make_call(Func::Concat, {a, b}, Type::Text);
+            case Func::Add:
+            case Func::Sub:
+            case Func::Mul:
+            case Func::Div:
+            case Func::Mod: {
+                Type ta = numeric_operand(n, a, op);
+                Type tb = numeric_operand(n, b, op);
+                Type t = numeric_rank(ta) > numeric_rank(tb) ? ta : tb;
+                return make_call(f, {a, b}, f == Func::Div ? Type::Double : t);
+            }
+            default:
+                break;
         }
         auto [x, y] = comparable_pair(n, a, b, op);
-        Func f = op == "="    ? Func::Eq
-                 : op == "!=" ? Func::Ne
-                 : op == "<"  ? Func::Lt
-                 : op == "<=" ? Func::Le
-                 : op == ">"  ? Func::Gt
-                              : Func::Ge;
         return make_call(f, {x, y}, Type::Boolean);
     }
 
@@ -542,14 +580,14 @@ constexpr FunctionEntry kFunctions[] = {
 };
 
 ExprPtr Resolver::call(const Ast& ast, const Node& n) {
-    if (n.text == "now" || n.text == "today") {
+    const std::string_view called = n.text;
+    if (called == "now" || called == "today") {
         arity(n, 0, 0);
         CivilTime local = ctx_.zone ? ctx_.zone->to_local(ctx_.now) : civil_from_micros(ctx_.now);
-        if (n.text == "today") return make_date(format_date(local));
+        if (called == "today") return make_date(format_date(local));
         return make_timestamp(format_timestamp(local));
     }
     const FunctionEntry* entry = nullptr;
-    const std::string_view called = n.text;
     for (const FunctionEntry& f : kFunctions) {
         if (called == f.name) {
             entry = &f;
