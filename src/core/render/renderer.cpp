@@ -1,6 +1,7 @@
 #include "render/renderer.hpp"
 
 #include <charconv>
+#include <cstring>
 #include <cstdint>
 #include <limits>
 
@@ -444,10 +445,20 @@ void SqlRenderer::temporal_literal(std::string& out, Type t, std::string_view te
             out += "TIMESTAMP ";
             append_string(out, checked_temporal_text(text));
             return;
-        case Type::TimestampTz:
+        case Type::TimestampTz: {
             out += "TIMESTAMPTZ ";
-            append_string(out, std::string(checked_temporal_text(text)) + "+00");
+            // The UTC text with its offset, built on the stack (a heap string per bound cost).
+            const std::string_view utc = checked_temporal_text(text);
+            char buffer[64];
+            if (utc.size() + 3 <= sizeof buffer) {
+                std::memcpy(buffer, utc.data(), utc.size());
+                std::memcpy(buffer + utc.size(), "+00", 3);
+                append_string(out, std::string_view(buffer, utc.size() + 3));
+            } else {
+                append_string(out, std::string(utc) + "+00");
+            }
             return;
+        }
         case Type::Unknown:
         case Type::Boolean:
         case Type::Integer:
