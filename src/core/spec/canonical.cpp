@@ -66,18 +66,23 @@ void write_json(std::string& out, const json& v);
 void write_string(std::string& out, std::string_view s) {
     static constexpr char kHex[] = "0123456789abcdef";
     out += '"';
-    for (char c : s) {
+    // Runs of plain bytes are appended whole.
+    size_t run_start = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) continue;
+        out.append(s.data() + run_start, i - run_start);
+        run_start = i + 1;
         if (c == '"' || c == '\\') {
             out += '\\';
             out += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
+        } else {
             out += "\\u00";
             out += kHex[(c >> 4) & 0xf];
             out += kHex[c & 0xf];
-        } else {
-            out += c;
         }
     }
+    out.append(s.data() + run_start, s.size() - run_start);
     out += '"';
 }
 
