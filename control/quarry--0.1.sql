@@ -405,3 +405,143 @@ CREATE FUNCTION quarry.cancel(job bigint)
     RETURNS boolean
     AS 'MODULE_PATHNAME', 'quarry_cancel'
     LANGUAGE C VOLATILE;
+
+-- Materializations (docs/materialize.md). The rows of a materialization live in the table of
+-- the same name in the schema quarry_materialized, owned by the materialization's owner (its
+-- refreshes run with the owner's rights); quarry.run serves other roles from it after checking
+-- their rights on the source. quarry.materializations is written only by the functions below.
+CREATE SCHEMA quarry_materialized;
+REVOKE ALL ON SCHEMA quarry_materialized FROM PUBLIC;
+
+CREATE TABLE quarry.materializations (
+    name text PRIMARY KEY CHECK (octet_length(name) BETWEEN 1 AND 63),
+    spec jsonb NOT NULL,                -- the definition, its source schema-qualified
+    refresh interval NOT NULL CHECK (refresh >= interval '1 second'),
+    owner regrole NOT NULL,
+    tenant text NOT NULL,               -- whose share of the workers its refreshes take
+    relation regclass,                  -- the source's relation
+    built_for text,                     -- the definition's hash the table's rows were computed for
+    scope text,                         -- whose rights the rows stand for (as the result cache)
+    created_at timestamptz NOT NULL DEFAULT now(),
+    refreshed_at timestamptz,           -- the rows are as of this instant (the last refresh's start)
+    next_refresh timestamptz NOT NULL,
+    last_refresh jsonb,                 -- what the last refresh did
+    last_error text                     -- why the last scheduled refresh failed
+);
+SELECT pg_catalog.pg_extension_config_dump('quarry.materializations', '');
+REVOKE ALL ON quarry.materializations FROM PUBLIC;
+GRANT SELECT ON quarry.materializations TO PUBLIC;
+
+CREATE FUNCTION quarry.materialize(name text, spec jsonb, refresh interval)
+    RETURNS void
+    AS 'MODULE_PATHNAME', 'quarry_materialize'
+    LANGUAGE C VOLATILE;
+
+CREATE FUNCTION quarry.refresh(name text, full boolean DEFAULT false)
+    RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'quarry_refresh'
+    LANGUAGE C VOLATILE;
+
+CREATE FUNCTION quarry.drop_materialization(name text)
+    RETURNS void
+    AS 'MODULE_PATHNAME', 'quarry_drop_materialization'
+    LANGUAGE C VOLATILE;
+
+-- Queues a background job for every materialization whose refresh is due and has none queued
+-- or running (called by the workers); returns how many, and when the next one is due.
+CREATE FUNCTION quarry._queue_due_refreshes(OUT queued int, OUT next_due timestamptz)
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    WITH due AS (
+        SELECT m.name, m.owner, m.tenant FROM quarry.materializations AS m
+         WHERE m.next_refresh <= clock_timestamp()
+           AND NOT EXISTS (SELECT 1 FROM quarry.job_queue AS j
+                            WHERE j.spec_hash = 'refresh:' || m.name
+                              AND j.state IN ('queued', 'running'))
+           FOR UPDATE OF m SKIP LOCKED
+    ), jobs AS (
+        INSERT INTO quarry.job_queue (tenant, role_oid, priority, spec, spec_hash)
+        SELECT due.tenant, due.owner, 'background', jsonb_build_object('refresh', due.name),
+               'refresh:' || due.name
+          FROM due
+        RETURNING spec ->> 'refresh' AS name
+    ), moved AS (
+        UPDATE quarry.materializations AS m SET next_refresh = clock_timestamp() + m.refresh
+          FROM jobs WHERE m.name = jobs.name
+        RETURNING 1
+    )
+    SELECT count(*)::int INTO queued FROM moved;
+    SELECT min(m.next_refresh) INTO next_due FROM quarry.materializations AS m;
+END
+$$;
+REVOKE ALL ON FUNCTION quarry._queue_due_refreshes() FROM PUBLIC;
+
+-- Result cache: stale entries served while a background job refreshes them
+--
+-- docs/cache.md, "Serving stale results". quarry.run serves an entry past its TTL, but within
+-- its source's serve_stale window (quarry.serve_stale by default), at once, and queues one
+-- background job (quarry.job_queue.refresh_of names the entry) that recomputes it.
+ALTER TABLE quarry.cache
+    -- Kept until then for stale serving: expires_at plus the window when it was stored.
+    ADD COLUMN stale_until timestamptz;
+ALTER TABLE quarry.job_queue
+    -- A background refresh: quarry.cache.key of the entry it recomputes (NULL: a submitted job).
+    ADD COLUMN refresh_of text;
+CREATE INDEX job_queue_refresh_of ON quarry.job_queue (refresh_of) WHERE refresh_of IS NOT NULL;
+
+-- quarry.cache_entries with stale_until (the columns before it are those of the cache block).
+CREATE OR REPLACE VIEW quarry.cache_entries AS
+    SELECT c.key, c.source, c.created_at AS created, c.expires_at AS expires,
+           c.hits + coalesce(u.hits, 0) AS hits, c.bytes, c.compute_ms,
+           greatest(c.last_used_at, u.last_used) AS last_used, c.scope,
+           c.spec_hash, c.expires_at <= now() AS expired,
+           greatest(c.expires_at, c.stale_until) AS stale_until
+      FROM quarry.cache c
+      LEFT JOIN quarry.cache_usage() u ON u.key = c.key;
+
+-- Queues the refresh of cache entry p_key as p_role (called by quarry.run for a stale hit, as
+-- the queue's owner), unless one is queued or running, another session is queueing one right
+-- now (its lock, held until it commits: nobody waits for it), or the last one failed less than
+-- 10 seconds ago (a failing source is not hit by a job per request). Returns the pending job
+-- when p_role may see it, and whether this call queued it.
+CREATE FUNCTION quarry._queue_refresh(p_key text, p_role oid, p_tenant text, p_spec jsonb,
+                                      p_hash text, p_search_path text,
+                                      OUT job bigint, OUT queued boolean)
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_role oid;
+BEGIN
+    queued := false;
+    -- Looked for twice: first without the lock (the usual case while a refresh is pending), then
+    -- under it, which a session that queued one holds until it commits.
+    FOR attempt IN 1..2 LOOP
+        IF attempt = 2 AND NOT pg_try_advisory_xact_lock(7170726, hashtext(p_key)) THEN
+            RETURN;
+        END IF;
+        SELECT j.id, j.role_oid INTO job, v_role FROM quarry.job_queue AS j
+         WHERE j.refresh_of = p_key AND j.state IN ('queued', 'running')
+         ORDER BY j.id LIMIT 1;
+        IF FOUND THEN
+            IF NOT pg_has_role(p_role, v_role, 'USAGE') THEN
+                job := NULL;
+            END IF;
+            RETURN;
+        END IF;
+    END LOOP;
+    IF EXISTS (SELECT 1 FROM quarry.job_queue AS j
+                WHERE j.refresh_of = p_key AND j.state = 'failed'
+                  AND j.finished_at > clock_timestamp() - interval '10 seconds') THEN
+        RETURN;
+    END IF;
+    INSERT INTO quarry.job_queue (tenant, role_oid, priority, spec, spec_hash, search_path,
+                                  refresh_of)
+    VALUES (p_tenant, p_role, 'background', p_spec, p_hash, p_search_path, p_key)
+    RETURNING id INTO job;
+    queued := true;
+END
+$$;
+REVOKE ALL ON FUNCTION quarry._queue_refresh(text, oid, text, jsonb, text, text) FROM PUBLIC;

@@ -54,6 +54,30 @@ SELECT count(*) AS entries, count(DISTINCT scope) AS scopes FROM quarry.cache_en
 ALTER SERVER cf_my OPTIONS (SET dbname 'shop');
 SELECT cf_try(:'spec');
 
+-- A materialization of the remote table: its rows are computed through the foreign table (the
+-- planner pushes the query to MariaDB), served to the owner's user mapping only, equal to the
+-- rows computed remotely; the rename of a remote column (land -> country) holds.
+SET quarry.default_ttl = 0;
+SELECT quarry.materialize('cf_daily', '{"source": "cf", "groupby": ["land", "category"],
+    "metrics": ["qty", {"column": "revenue", "agg": "avg", "as": "avg_revenue"}],
+    "time": {"column": "ordered_at", "grain": "day"}}', '1 hour');
+SELECT last_refresh->>'mode' AS mode, scope LIKE 'user mapping:%' AS per_mapping
+  FROM quarry.materializations WHERE name = 'cf_daily';
+\set mspec '{"source": "cf", "groupby": ["land"], "metrics": ["qty", {"column": "revenue", "agg": "avg", "as": "avg_revenue"}], "time": {"column": "ordered_at", "grain": "month"}}'
+CREATE FUNCTION cf_rows(result jsonb) RETURNS jsonb LANGUAGE sql AS $$
+    SELECT jsonb_agg(r ORDER BY r::text) FROM jsonb_array_elements(result->'rows') AS r
+$$;
+SELECT (quarry.run(:'mspec')->'meta'->>'served_from') AS served_from,
+       cf_rows(quarry.run(:'mspec'))
+           = cf_rows(quarry.run(jsonb_set(:'mspec', '{options}', '{"cache": "bypass"}'))) AS identical,
+       jsonb_array_length(quarry.run(:'mspec')->'rows') AS rows;
+SET ROLE quarry_cf_mapped;
+SELECT quarry.explain(:'mspec')->'materialization'->'not_used'->0->>'reason' AS reason;
+RESET ROLE;
+SELECT quarry.drop_materialization('cf_daily');
+RESET quarry.default_ttl;
+DROP FUNCTION cf_rows(jsonb);
+
 DROP FUNCTION cf_try(jsonb);
 DROP SERVER cf_my CASCADE;
 DROP EXTENSION quarry;

@@ -112,7 +112,7 @@ Oid find_relation(const std::string& name) {
     });
 }
 
-std::optional<RelationShape> describe_relation(Oid relation) {
+std::optional<RelationShape> describe_relation(Oid relation, bool local_names) {
     OpenedRelation opened = open_relation(relation);
     if (!opened.exists) return std::nullopt;
     if (!can_be_a_source(opened.relkind)) {
@@ -128,7 +128,8 @@ std::optional<RelationShape> describe_relation(Oid relation) {
         Form_pg_attribute att = TupleDescAttr(opened.desc, i);
         if (!att->attisdropped) add_column(shape, att);
     }
-    if (opened.relkind == RELKIND_FOREIGN_TABLE && fdw::is_quarry_foreign_table(relation)) {
+    if (!local_names && opened.relkind == RELKIND_FOREIGN_TABLE &&
+        fdw::is_quarry_foreign_table(relation)) {
         point_at_remote(shape, fdw::foreign_table_info(relation, GetUserId()));
     }
     return shape;
@@ -183,7 +184,7 @@ std::shared_ptr<const SourceInfo> PgCatalog::find_source(const std::string& name
         stored = read_stored_source(spi, name);
     }
     if (stored) {
-        auto shape = describe_relation(stored->relation);
+        auto shape = describe_relation(stored->relation, local_names_);
         if (!shape) {
             throw Error(
                 sqlstate::kUndefinedTable,
@@ -195,7 +196,7 @@ std::shared_ptr<const SourceInfo> PgCatalog::find_source(const std::string& name
     }
     Oid relation = find_relation(name);
     if (relation == InvalidOid) throw unknown_source(name);
-    auto shape = describe_relation(relation);
+    auto shape = describe_relation(relation, local_names_);
     if (!shape) throw unknown_source(name);
     remember(*shape);
     stored_.reset();

@@ -52,7 +52,8 @@ Oid find_relation(const std::string& name);
 
 // Locks the relation (AccessShareLock, as a query would) and describes it; nullopt when it no
 // longer exists. Throws 42809 when it is not a table, view, materialized view or foreign table.
-std::optional<RelationShape> describe_relation(Oid relation);
+// `local_names`: a quarry_fdw foreign table keeps its local names (for SQL run here).
+std::optional<RelationShape> describe_relation(Oid relation, bool local_names = false);
 
 // Reads a registered source; nullopt when there is none. `for_update` locks its row, for
 // writers (who run as the catalog's owner, see privileges.hpp).
@@ -66,6 +67,9 @@ SourceInfo source_info(const RelationShape& shape);
 // The Catalog of the SQL functions: a registered source by name first, else a relation.
 class PgCatalog final : public Catalog {
 public:
+    // `local_names`: sources on quarry_fdw foreign tables render as local relations (SQL run
+    // here, through the foreign table), not in the server's dialect over the remote names.
+    explicit PgCatalog(bool local_names = false) : local_names_(local_names) {}
     std::shared_ptr<const SourceInfo> find_source(const std::string& name) const override;
     // The columns of the last source found that specs cannot use.
     const std::vector<UnsupportedColumn>& unsupported_columns() const { return unsupported_; }
@@ -78,6 +82,7 @@ public:
 
 private:
     void remember(const RelationShape& shape) const;
+    bool local_names_ = false;
     mutable std::vector<UnsupportedColumn> unsupported_;
     mutable Oid relation_ = InvalidOid;
     mutable Oid foreign_server_ = InvalidOid;

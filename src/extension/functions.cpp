@@ -1,6 +1,7 @@
 // quarry.translate, quarry.explain and quarry.run: a spec through the core, then SQL text, a
 // plan description, or a local execution.
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "spec/spec.hpp"
 #include "src/fdw/run.hpp"
 #include "src/worker/cache.hpp"
+#include "src/worker/materialize.hpp"
 
 namespace quarry::pg {
 
@@ -81,6 +83,7 @@ QUARRY_PG_FUNCTION(quarry_explain) {
         {"dialect", dialect},
         {"steps", nlohmann::json::array({{{"step", "query"}, {"sql", sql}}})},
         {"cache", cache::explain(compiled, catalog)},
+        {"materialization", materialize::explain(compiled, catalog)},
     };
     return jsonb_datum(plan.dump());
 }
@@ -89,12 +92,19 @@ QUARRY_PG_FUNCTION(quarry_run) {
     PgCatalog catalog;
     CompiledSpec compiled = compile_argument(fcinfo, 0, catalog);
     // The cache serves a fresh entry the caller may see, or runs this and stores its result.
-    return cache::run(compiled, catalog, [&]() -> Datum {
-        if (catalog.foreign_server() != InvalidOid) return run_remote(compiled, catalog);
-        ResultMeta meta;
-        meta.dialect = kLocalDialect;
-        meta.sql = dialect_by_name(kLocalDialect).render_query(compiled.query);
-        meta.hash = compiled.hash;
-        return run_to_jsonb(result_columns(compiled.query), meta);
-    });
+    return cache::run(
+        compiled, catalog,
+        [&]() -> Datum {
+            if (std::optional<Datum> served = materialize::serve(compiled, catalog)) {
+                return *served;
+            }
+            if (catalog.foreign_server() != InvalidOid) return run_remote(compiled, catalog);
+            ResultMeta meta;
+            meta.dialect = kLocalDialect;
+            meta.sql = dialect_by_name(kLocalDialect).render_query(compiled.query);
+            meta.hash = compiled.hash;
+            return run_to_jsonb(result_columns(compiled.query), meta);
+        },
+        // The spec its background refresh runs, when an entry is served stale.
+        [fcinfo] { return jsonb_argument(fcinfo, 0); });
 }

@@ -304,6 +304,10 @@ void append_meta(StringInfo out, const ResultMeta& meta, double elapsed_ms, uint
     append_key_string(out, "dialect", meta.dialect);
     appendStringInfoChar(out, ',');
     append_key_string(out, "hash", meta.hash);
+    if (!meta.extra.empty()) {
+        appendStringInfoChar(out, ',');
+        appendBinaryStringInfo(out, meta.extra.data(), static_cast<int>(meta.extra.size()));
+    }
     appendStringInfo(out, ",\"elapsed_ms\":%.3f,\"row_count\":" UINT64_FORMAT "}}", elapsed_ms,
                      rows);
 }

@@ -38,6 +38,8 @@ struct ResultMeta {
     std::string sql;
     std::string dialect;
     std::string hash;
+    // More members of "meta", serialized without braces: "\"served_from\":\"daily\",...".
+    std::string extra;
 };
 
 // Runs `meta.sql` and returns the jsonb above. `columns` must match the statement's columns.

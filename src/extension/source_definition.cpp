@@ -110,6 +110,16 @@ int64_t parse_duration_seconds(const nlohmann::json& value, const std::string& p
     return count * unit;
 }
 
+int64_t parse_serve_stale_seconds(const nlohmann::json& value, const std::string& path) {
+    // false turns it off for this source when quarry.serve_stale is on for the others; a
+    // duration of 0 does not parse (as for cache_ttl), so false is the way to say "never".
+    if (value.is_boolean()) {
+        if (!value.get<bool>()) return 0;
+        throw invalid(path, "must be a duration (e.g. \"1 hour\") or false");
+    }
+    return parse_duration_seconds(value, path);
+}
+
 SourceOptions parse_source_options(const nlohmann::json& options) {
     if (!options.is_object()) throw invalid("options", "must be a JSON object");
     SourceOptions parsed;
@@ -121,6 +131,9 @@ SourceOptions parse_source_options(const nlohmann::json& options) {
             parsed.formulas = parse_formulas(value);
         } else if (key == "cache_ttl") {
             parse_duration_seconds(value, "options.cache_ttl");
+            parsed.stored[key] = value;
+        } else if (key == "serve_stale") {
+            parse_serve_stale_seconds(value, "options.serve_stale");
             parsed.stored[key] = value;
         } else if (key == "refresh_key") {
             parsed.stored[key] = parse_refresh_key(value);

@@ -10,8 +10,8 @@
 //  - Every formula of the source compiles against the relation's columns and the other
 //    formulas, after every write; a cycle is 42P19.
 //  - Dropping a formula that another formula uses is 2BP01, naming the dependents.
-//  - cache_ttl and refresh_key are checked for shape only here; the background worker uses
-//    them.
+//  - cache_ttl, serve_stale and refresh_key are checked for shape only here; the result cache
+//    and the background worker use them.
 #pragma once
 
 #include <cstdint>
@@ -38,6 +38,9 @@ SourceOptions parse_source_options(const nlohmann::json& options);
 
 // "30 seconds", "10 minutes", "1 hour", "2 days", "1 week" -> seconds; 22023 naming `path`.
 int64_t parse_duration_seconds(const nlohmann::json& value, const std::string& path);
+
+// options.serve_stale: a duration, or false (0: never served stale); 22023 naming `path`.
+int64_t parse_serve_stale_seconds(const nlohmann::json& value, const std::string& path);
 
 void check_source_name(const std::string& name);
 // 22023 for a malformed name, 42710 when a column has the name.

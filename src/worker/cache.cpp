@@ -10,6 +10,7 @@
 
 #include "cache_internal.hpp"
 #include "common/error.hpp"
+#include "refresh.hpp"
 #include "src/extension/datums.hpp"
 #include "src/extension/privileges.hpp"
 #include "src/extension/source_definition.hpp"
@@ -145,10 +146,34 @@ const char* const kLatestOfSpec =
 const char* const kStore =
     "INSERT INTO quarry.cache AS c (key, spec_key, source, relation, spec_hash, scope,"
     " data_generation, refresh_value, result, bytes, compute_ms, created_at, expires_at,"
-    " last_used_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $12)"
+    " last_used_at, stale_until) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
+    " $12, $14)"
     " ON CONFLICT (key) DO UPDATE SET result = EXCLUDED.result, bytes = EXCLUDED.bytes,"
     " compute_ms = EXCLUDED.compute_ms, created_at = EXCLUDED.created_at,"
-    " expires_at = EXCLUDED.expires_at, last_used_at = EXCLUDED.last_used_at";
+    " expires_at = EXCLUDED.expires_at, last_used_at = EXCLUDED.last_used_at,"
+    // A refresh keeps the entry's stale window when it is longer than its own: the worker that
+    // runs it has the server's quarry.serve_stale, not the session's that was served stale.
+    " stale_until = GREATEST(EXCLUDED.stale_until, EXCLUDED.expires_at OPERATOR(pg_catalog.+)"
+    " (c.stale_until OPERATOR(pg_catalog.-) c.expires_at))";
+
+// An expired entry served stale (docs/cache.md, "Serving stale results"): its result with meta
+// saying so, and the job refreshing it ($3, NULL when the caller may not see it).
+const char* const kServeStale =
+    "SELECT pg_catalog.jsonb_set(c.result, '{meta}'::pg_catalog.text[],"
+    " (c.result OPERATOR(pg_catalog.->) 'meta'::pg_catalog.text) OPERATOR(pg_catalog.||)"
+    " pg_catalog.jsonb_build_object('cached', true, 'stale', true, 'age_ms', pg_catalog.round("
+    "(pg_catalog.date_part('epoch'::pg_catalog.text, $2 OPERATOR(pg_catalog.-) c.created_at)"
+    " OPERATOR(pg_catalog.*) 1000.0::pg_catalog.float8)::pg_catalog.numeric, 3),"
+    " 'cached_at', c.created_at, 'expires_at', c.expires_at, 'cache_key', c.key,"
+    " 'refresh_job', $3::pg_catalog.int8))"
+    " FROM quarry.cache c WHERE c.key OPERATOR(pg_catalog.=) $1"
+    " AND c.expires_at OPERATOR(pg_catalog.<=) $2";
+
+// The refresh queued or running for an entry (for explain).
+const char* const kPendingRefresh =
+    "SELECT id, state, pg_catalog.pg_has_role($2, role_oid, 'USAGE') FROM quarry.job_queue"
+    " WHERE refresh_of OPERATOR(pg_catalog.=) $1 AND state OPERATOR(pg_catalog.=) ANY"
+    " ('{queued,running}'::pg_catalog.text[]) ORDER BY id LIMIT 1";
 
 // Entries of the same spec and scope computed from an older state of the data: unreachable.
 // (Not newer ones: a long REPEATABLE READ transaction may store an old state last.)
@@ -161,8 +186,9 @@ const char* const kFlushUsage =
     " last_used_at = GREATEST(c.last_used_at, u.last_used)"
     " FROM quarry.cache_usage_flush() u WHERE u.key OPERATOR(pg_catalog.=) c.key";
 
+// Expired, and past the time it is kept for stale serving.
 const char* const kDropExpired =
-    "DELETE FROM quarry.cache WHERE expires_at OPERATOR(pg_catalog.<=) $1";
+    "DELETE FROM quarry.cache WHERE GREATEST(expires_at, stale_until) OPERATOR(pg_catalog.<=) $1";
 
 const char* const kTotalBytes = "SELECT pg_catalog.sum(bytes)::pg_catalog.int8 FROM quarry.cache";
 
@@ -319,6 +345,7 @@ struct Plan {
     int64_t generation = 0;
     std::optional<std::string> refresh;  // hex digest of the refresh key's value
     int64_t ttl_seconds = 0;
+    int64_t stale_seconds = 0;  // how long past its TTL an entry may be served stale (0: never)
     Digest spec_key{};
     Digest key{};
     std::string spec_key_hex;
@@ -326,11 +353,29 @@ struct Plan {
     TimestampTz now = 0;
 };
 
+std::string scope_of(const RelationFacts& facts, Oid server) {
+    if (server != InvalidOid) return "user mapping:" + std::to_string(facts.mapping);
+    if (facts.row_security || facts.relkind == RELKIND_VIEW ||
+        facts.relkind == RELKIND_FOREIGN_TABLE) {
+        // Row-level security, a view (it may filter on current_user) or another wrapper's
+        // foreign table (its rows depend on the caller's user mapping): per role.
+        return "role:" + std::to_string(GetUserId());
+    }
+    return "shared";
+}
+
 int64_t ttl_of(const pg::StoredSource* stored) {
     if (stored != nullptr && stored->options.contains("cache_ttl")) {
         return parse_duration_seconds(stored->options["cache_ttl"], "options.cache_ttl");
     }
     return detail::default_ttl_seconds();
+}
+
+int64_t serve_stale_of(const pg::StoredSource* stored) {
+    if (stored != nullptr && stored->options.contains("serve_stale")) {
+        return parse_serve_stale_seconds(stored->options["serve_stale"], "options.serve_stale");
+    }
+    return detail::serve_stale_seconds();
 }
 
 Plan make_plan(const CompiledSpec& compiled, const pg::PgCatalog& catalog, bool for_explain) {
@@ -342,6 +387,7 @@ Plan make_plan(const CompiledSpec& compiled, const pg::PgCatalog& catalog, bool 
     const Oid server = catalog.foreign_server();
     const pg::StoredSource* stored = catalog.stored_source();
     plan.ttl_seconds = ttl_of(stored);
+    plan.stale_seconds = serve_stale_of(stored);
 
     if (pg::pg_call([] { return RecoveryInProgress(); })) {
         plan.may_store = false;
@@ -364,16 +410,7 @@ Plan make_plan(const CompiledSpec& compiled, const pg::PgCatalog& catalog, bool 
         plan.may_serve = false;
         plan.no_serve = "the current role has no user mapping for the source's server";
     }
-    if (server != InvalidOid) {
-        plan.scope = "user mapping:" + std::to_string(facts.mapping);
-    } else if (facts.row_security || facts.relkind == RELKIND_VIEW ||
-               facts.relkind == RELKIND_FOREIGN_TABLE) {
-        // Row-level security, a view (it may filter on current_user) or another wrapper's
-        // foreign table (its rows depend on the caller's user mapping): per role.
-        plan.scope = "role:" + std::to_string(GetUserId());
-    } else {
-        plan.scope = "shared";
-    }
+    plan.scope = scope_of(facts, server);
 
     std::string identity = "quarry cache 1\ndatabase " + std::to_string(MyDatabaseId) +
                            "\nrelation " + std::to_string(plan.relation) + "\n" +
@@ -457,16 +494,18 @@ void store(const Plan& plan, const CompiledSpec& compiled, Datum result, double 
         [result] { return static_cast<int64_t>(VARSIZE_ANY(DatumGetPointer(result))); });
     if (bytes > detail::max_bytes()) return;  // larger than the whole cache
     const TimestampTz expires = plan.now + plan.ttl_seconds * USECS_PER_SEC;
+    const TimestampTz stale_until = expires + plan.stale_seconds * USECS_PER_SEC;
     pg::as_catalog_owner([&] {
         pg::SpiSession spi;
-        execute(kStore,
-                {text_param(plan.key_hex), text_param(plan.spec_key_hex), text_param(plan.source),
-                 oid_param(plan.relation), text_param(compiled.hash), text_param(plan.scope),
-                 int8_param(plan.generation),
-                 plan.refresh ? text_param(*plan.refresh) : null_param(TEXTOID),
-                 jsonb_param(result), int8_param(bytes), float8_param(compute_ms),
-                 timestamptz_param(plan.now), timestamptz_param(expires)},
-                false);
+        execute(
+            kStore,
+            {text_param(plan.key_hex), text_param(plan.spec_key_hex), text_param(plan.source),
+             oid_param(plan.relation), text_param(compiled.hash), text_param(plan.scope),
+             int8_param(plan.generation),
+             plan.refresh ? text_param(*plan.refresh) : null_param(TEXTOID), jsonb_param(result),
+             int8_param(bytes), float8_param(compute_ms), timestamptz_param(plan.now),
+             timestamptz_param(expires), timestamptz_param(stale_until)},
+            false);
         execute(
             kDropSuperseded,
             {text_param(plan.spec_key_hex), text_param(plan.key_hex), int8_param(plan.generation)},
@@ -479,16 +518,74 @@ std::string iso(TimestampTz t) {
     return pg::pg_call([t] { return timestamptz_to_str(t); });
 }
 
+// --- serving stale -----------------------------------------------------------------------------
+
+// Why the expired entry `found` may not be served stale now; empty when it may. Only the TTL
+// makes an entry stale-servable: a changed data generation or refresh key, a definition change
+// and invalidate all lead to another key or no entry, never here.
+std::string stale_refusal(const Plan& plan, const Found& found,
+                          std::optional<int64_t> max_age_seconds) {
+    if (plan.stale_seconds == 0) return "serve_stale is off";
+    if (plan.now >= found.expires + plan.stale_seconds * USECS_PER_SEC) {
+        return "it expired more than serve_stale (" + std::to_string(plan.stale_seconds) +
+               " s) ago";
+    }
+    // max_age bounds the age of whatever is served, a stale result included.
+    if (max_age_seconds && found.created <= plan.now - *max_age_seconds * USECS_PER_SEC) {
+        return "it is older than options.max_age";
+    }
+    // A hot standby or a read-only transaction cannot queue the refresh; a TTL of 0 would not
+    // store its result.
+    if (!plan.may_store) return plan.no_store;
+    if (!worker::available()) {
+        return "quarry is not in shared_preload_libraries, no background worker would refresh it";
+    }
+    return "";
+}
+
+// The stale entry with meta.stale, after queueing its refresh; nullopt when it is gone (evicted,
+// invalidated or refreshed since the lookup): the caller computes.
+std::optional<Datum> serve_stale(const Plan& plan, const CompiledSpec& compiled,
+                                 const std::function<nlohmann::json()>& spec) {
+    // The refresh runs the caller's spec, recomputed and stored whatever its max_age; relative
+    // ranges resolve when it runs (in the same window unless one began meanwhile, and then
+    // the new window is what the next run asks for).
+    nlohmann::json job_spec = spec();
+    nlohmann::json& options = job_spec["options"];
+    if (!options.is_object()) options = nlohmann::json::object();
+    options.erase("max_age");
+    options["cache"] = "refresh";
+    const worker::Refresh refresh =
+        worker::queue_refresh(plan.key_hex, job_spec.dump(), compiled.hash);
+    std::optional<Datum> result;
+    pg::as_catalog_owner([&] {
+        pg::SpiSession spi;
+        const uint64_t n = execute(kServeStale,
+                                   {text_param(plan.key_hex), timestamptz_param(plan.now),
+                                    refresh.job ? int8_param(*refresh.job) : null_param(INT8OID)},
+                                   true);
+        if (n > 0) result = transferred_value(0, 1);
+    });
+    return result;
+}
+
 }  // namespace
 
 Datum run(const CompiledSpec& compiled, const pg::PgCatalog& catalog,
-          const std::function<Datum()>& compute) {
+          const std::function<Datum()>& compute, const std::function<nlohmann::json()>& spec) {
     Plan plan = make_plan(compiled, catalog, /*for_explain=*/false);
     if (plan.mode == CacheMode::Use && plan.may_serve) {
         Found found = lookup(plan, compiled.options.max_age_seconds);
         if (found.result) {
             detail::record_hit(plan.key, plan.now);
             return *found.result;
+        }
+        if (found.exists && found.expires <= plan.now && spec &&
+            stale_refusal(plan, found, compiled.options.max_age_seconds).empty()) {
+            if (std::optional<Datum> stale = serve_stale(plan, compiled, spec)) {
+                detail::record_hit(plan.key, plan.now);
+                return *stale;
+            }
         }
     }
     const auto started = std::chrono::steady_clock::now();
@@ -548,9 +645,32 @@ nlohmann::json explain(const CompiledSpec& compiled, const pg::PgCatalog& catalo
         decide("serve", "");
         return out;
     }
+    if (found.exists && found.expires <= plan.now) {
+        const std::string refusal = stale_refusal(plan, found, compiled.options.max_age_seconds);
+        if (plan.stale_seconds > 0) out["serve_stale_seconds"] = plan.stale_seconds;
+        if (refusal.empty()) {
+            std::string refresh = "would be queued";
+            const Oid caller = GetUserId();  // before switching to the catalog's owner
+            pg::as_catalog_owner([&] {
+                pg::SpiSession spi;
+                if (execute(kPendingRefresh, {text_param(plan.key_hex), oid_param(caller)}, true) ==
+                    0) {
+                    return;
+                }
+                refresh = text_value(0, 2).value_or("queued");
+                if (text_value(0, 3) == std::string("t")) out["refresh_job"] = *int64_value(0, 1);
+            });
+            out["refresh"] = refresh;
+            decide("serve stale", "stale, would be served while a refresh is queued");
+            return out;
+        }
+        decide(compute, plan.stale_seconds > 0
+                            ? "the entry expired (not served stale: " + refusal + ")"
+                            : std::string("the entry expired"));
+        return out;
+    }
     if (found.exists) {
-        decide(compute, found.expires <= plan.now ? "the entry expired"
-                                                  : "the entry is older than options.max_age");
+        decide(compute, "the entry is older than options.max_age");
         return out;
     }
     std::string reason = "no entry";
@@ -568,6 +688,12 @@ nlohmann::json explain(const CompiledSpec& compiled, const pg::PgCatalog& catalo
     });
     decide(compute, reason);
     return out;
+}
+
+std::string serving_scope(Oid relation, Oid server) {
+    const RelationFacts facts = relation_facts(relation, server);
+    if (!facts.readable || (server != InvalidOid && !facts.has_mapping)) return {};
+    return scope_of(facts, server);
 }
 
 int64_t evict() {

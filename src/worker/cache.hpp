@@ -28,9 +28,12 @@ namespace quarry::cache {
 void init_module();
 
 // quarry.run through the cache: serves a fresh entry the caller may see, or runs `compute`
-// (which returns the result jsonb) and stores its result as options.cache says.
+// (which returns the result jsonb) and stores its result as options.cache says. With `spec` (the
+// spec as given, read only then), an entry past its TTL but within the source's serve_stale
+// window is served stale while a background job runs `spec` to refresh it (docs/cache.md).
 Datum run(const CompiledSpec& compiled, const pg::PgCatalog& catalog,
-          const std::function<Datum()>& compute);
+          const std::function<Datum()>& compute,
+          const std::function<nlohmann::json()>& spec = nullptr);
 
 // quarry.explain's "cache" entry: which entry would serve the spec, or why none.
 nlohmann::json explain(const CompiledSpec& compiled, const pg::PgCatalog& catalog);
@@ -39,6 +42,11 @@ nlohmann::json explain(const CompiledSpec& compiled, const pg::PgCatalog& catalo
 // flushes the hit counts of shared memory into quarry.cache. For the background worker (a
 // no-op on a standby). Returns the number of entries deleted.
 int64_t evict();
+
+// Whose rights a result over `relation` stands for, for the current role: "shared",
+// "role:<oid>" or "user mapping:<oid>" (see the key above); empty when the role may not read the
+// relation (or has no user mapping for its quarry_fdw server `server`).
+std::string serving_scope(Oid relation, Oid server);
 
 // Statement triggers on a local table that bump its data generation; called by create_source.
 // Returns false (and installs nothing) when the relation is not a local table or the caller may

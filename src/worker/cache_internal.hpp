@@ -41,6 +41,7 @@ std::string hex(const Digest& digest);
 
 // Settings.
 int default_ttl_seconds();  // quarry.default_ttl
+int serve_stale_seconds();  // quarry.serve_stale (0: off)
 int64_t max_bytes();        // quarry.cache_max_bytes
 
 // Usage of entries (shared memory when preloaded, else this backend's memory).

@@ -19,6 +19,7 @@ constexpr int kRefreshSlots = 1024;                    // refresh keys remembere
 constexpr int64_t kFlushEveryUs = 10 * USECS_PER_SEC;  // hit counts to quarry.cache
 
 int ttl_setting = kDefaultTtlSeconds;
+int serve_stale_setting = 0;  // off: an expired entry is recomputed before it is served
 int max_bytes_setting = kDefaultMaxBytes;
 int usage_slots_setting = kDefaultUsageSlots;
 
@@ -169,6 +170,7 @@ std::string hex(const Digest& digest) {
 }
 
 int default_ttl_seconds() { return ttl_setting; }
+int serve_stale_seconds() { return serve_stale_setting; }
 int64_t max_bytes() { return max_bytes_setting; }
 
 void record_hit(const Digest& key, TimestampTz now) {
@@ -247,6 +249,11 @@ void init_module() {
                                 "Lifetime of a cached result of a source without cache_ttl.",
                                 nullptr, &ttl_setting, kDefaultTtlSeconds, 0, INT_MAX, PGC_SUSET,
                                 GUC_UNIT_S, nullptr, nullptr, nullptr);
+        DefineCustomIntVariable(
+            "quarry.serve_stale",
+            "How long past its TTL an entry is served stale while a background job refreshes it.",
+            "0 (the default) turns it off for sources without their own serve_stale option.",
+            &serve_stale_setting, 0, 0, INT_MAX, PGC_SUSET, GUC_UNIT_S, nullptr, nullptr, nullptr);
         DefineCustomIntVariable(
             "quarry.cache_max_bytes",
             "Size bound of the result cache; above it the least recently used entries go.", nullptr,

@@ -5,6 +5,7 @@
 
 #include "src/extension/datums.hpp"
 #include "src/extension/guard.hpp"
+#include "refresh.hpp"
 #include "src/extension/spi.hpp"
 #include "state.hpp"
 
@@ -95,6 +96,41 @@ void register_xact_callback() {
     pg::pg_call([] { RegisterXactCallback(on_transaction_end, nullptr); });
 }
 
+bool available() { return shared != nullptr; }
+
+std::string current_tenant() {
+    std::string tenant = tenant_setting != nullptr ? tenant_setting : "";
+    if (tenant.empty()) {
+        const Oid role = GetUserId();
+        tenant = pg::pg_call([role] { return GetUserNameFromId(role, false); });
+    }
+    return tenant;
+}
+
+Refresh queue_refresh(const std::string& entry_key, const std::string& spec,
+                      const std::string& hash) {
+    const Oid role = GetUserId();
+    const std::string tenant = current_tenant();  // before switching to the queue's owner
+    std::string search_path = namespace_search_path != nullptr ? namespace_search_path : "";
+    std::vector<pg::SpiRow> rows;
+    {
+        pg::SpiSession spi;
+        AsSuperuser as_owner;
+        rows = spi.query(
+            "SELECT job, queued FROM quarry._queue_refresh($1, $2::pg_catalog.oid, $3, "
+            "$4::pg_catalog.jsonb, $5, $6)",
+            {entry_key, std::to_string(role), tenant, spec, hash, search_path}, false);
+    }
+    Refresh refresh;
+    if (!rows.empty()) {
+        if (rows[0][0]) refresh.job = std::stoll(*rows[0][0]);
+        refresh.queued = rows[0][1] == std::string("t");
+    }
+    // Like a submit: the workers are asked for when this transaction commits.
+    if (refresh.queued) pending_submit = true;
+    return refresh;
+}
+
 }  // namespace quarry::worker
 
 using namespace quarry;
@@ -113,8 +149,7 @@ QUARRY_PG_FUNCTION(quarry_submit) {
     SpiValue channel;
     if (!PG_ARGISNULL(1)) channel = text_argument(fcinfo, 1);
     const Oid role = GetUserId();
-    std::string tenant = tenant_setting != nullptr ? tenant_setting : "";
-    if (tenant.empty()) tenant = pg_call([&] { return GetUserNameFromId(role, false); });
+    std::string tenant = current_tenant();
     std::string search_path = namespace_search_path != nullptr ? namespace_search_path : "";
 
     SpiSession spi;

@@ -1,12 +1,14 @@
 // A job worker: connected to one database, it claims queued jobs (quarry._claim: the scheduling
 // rules), runs each as its submitting role through `SELECT quarry.run(spec)`, and stores the
 // result or the error. It exits when the queue stays empty for quarry.worker_idle_timeout.
+#include <algorithm>
 #include <csignal>
 #include <string>
 #include <vector>
 
 #include "src/extension/guard.hpp"
 #include "cache.hpp"
+#include "materialize.hpp"
 #include "src/extension/spi.hpp"
 #include "state.hpp"
 
@@ -217,6 +219,24 @@ bool claim(Claimed& out) {
     return ok;
 }
 
+// The materialization a refresh job refreshes: its spec is {"refresh": name} (a key no spec
+// has).
+std::optional<std::string> materialization_of(const std::string& spec) {
+    if (spec.rfind("{\"refresh\":", 0) != 0) return std::nullopt;
+    nlohmann::json parsed = nlohmann::json::parse(spec, nullptr, false);
+    if (!parsed.is_object() || !parsed.contains("refresh") || !parsed["refresh"].is_string())
+        return std::nullopt;
+    return parsed["refresh"].get<std::string>();
+}
+
+// Queues the refreshes that are due; returns when the next one is.
+TimestampTz queue_refreshes() {
+    TimestampTz next = 0;
+    in_transaction([&] { next = materialize::queue_due_refreshes(); }, nullptr);
+    note_refresh_due(my_database, next, true);
+    return next;
+}
+
 void run_job(const Claimed& job) {
     job_timed_out = 0;
     Failure failure;
@@ -234,8 +254,13 @@ void run_job(const Claimed& job) {
             if (job_timeout_ms > 0) {
                 pg::pg_call([] { enable_timeout_after(job_timeout_id, job_timeout_ms); });
             }
-            auto rows = spi.query("SELECT quarry.run($1::pg_catalog.jsonb)::pg_catalog.text",
-                                  {job.spec}, false);
+            // A refresh of a materialization (queued by quarry._queue_due_refreshes), or a spec.
+            const std::optional<std::string> refreshed = materialization_of(job.spec);
+            auto rows =
+                refreshed
+                    ? spi.query("SELECT quarry.refresh($1)::pg_catalog.text", {*refreshed}, false)
+                    : spi.query("SELECT quarry.run($1::pg_catalog.jsonb)::pg_catalog.text",
+                                {job.spec}, false);
             pg::pg_call([] { disable_timeout(job_timeout_id, false); });
             SetUserIdAndSecContext(user, context);
             spi.query("SELECT pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true)",
@@ -260,6 +285,12 @@ void run_job(const Claimed& job) {
         in_transaction(
             [&] {
                 pg::SpiSession spi;
+                if (const std::optional<std::string> m = materialization_of(job.spec)) {
+                    spi.query(
+                        "UPDATE quarry.materializations SET last_error = $2 "
+                        "WHERE name OPERATOR(pg_catalog.=) $1",
+                        {*m, failure.message}, false);
+                }
                 spi.query(
                     "SELECT quarry._fail($1::pg_catalog.int8, $2, $3, $4::pg_catalog.bool AND "
                     "(SELECT attempts < 2 FROM quarry.job_queue WHERE id OPERATOR(pg_catalog.=) "
@@ -327,6 +358,7 @@ void job_worker_main(Datum arg) {
             pg::pg_call([] { ProcessConfigFile(PGC_SIGHUP); });
         }
         const uint64_t seen = generation();
+        const TimestampTz next_refresh = queue_refreshes();
         Claimed job;
         if (!claim(job)) return;  // the extension was dropped, or worse: ask again on submit
         if (job.job != 0) {
@@ -335,11 +367,20 @@ void job_worker_main(Datum arg) {
             continue;
         }
         if (generation() != seen) continue;
-        const long nap = job.queued > 0 ? kCappedNapMs : idle_timeout_ms;
+        long nap = job.queued > 0 ? kCappedNapMs : idle_timeout_ms;
+        bool refresh_soon = false;
+        if (next_refresh != 0) {
+            // Awake for the next refresh when it comes before the nap ends (at least 10 ms).
+            const long until = TimestampDifferenceMilliseconds(GetCurrentTimestamp(), next_refresh);
+            if (until < nap) {
+                nap = std::max(until, 10L);
+                refresh_soon = true;
+            }
+        }
         const int rc = WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, nap,
                                  PG_WAIT_EXTENSION);
         ResetLatch(MyLatch);
-        if ((rc & WL_TIMEOUT) && job.queued == 0) {
+        if ((rc & WL_TIMEOUT) && job.queued == 0 && !refresh_soon) {
             // Before leaving: the cache's upkeep (expired and over-bound entries, hit counts).
             in_transaction([] { (void)cache::evict(); }, nullptr);
             if (leave_if_idle(seen)) return;

@@ -8,6 +8,7 @@
 // first recovers the jobs a crash left 'running', then runs the queue. Afterwards a commit
 // that queued jobs asks for workers through shared memory (DbEntry::want) and sets the
 // launcher's latch; a worker that exits with an error asks for its pool again.
+#include <algorithm>
 #include <vector>
 
 #include "src/extension/guard.hpp"
@@ -132,6 +133,21 @@ int live_workers(std::vector<Started>& started, Oid dboid) {
     return live;
 }
 
+// Milliseconds until the earliest refresh of a materialization is due (kNapMs when none is).
+long until_next_refresh() {
+    TimestampTz next = 0;
+    SpinLockAcquire(&shared->mutex);
+    for (const DbEntry& entry : shared->dbs) {
+        if (entry.dboid != InvalidOid && entry.next_refresh != 0 &&
+            (next == 0 || entry.next_refresh < next)) {
+            next = entry.next_refresh;
+        }
+    }
+    SpinLockRelease(&shared->mutex);
+    if (next == 0) return kNapMs;
+    return std::max(TimestampDifferenceMilliseconds(GetCurrentTimestamp(), next), 0L);
+}
+
 // Starts the workers the databases ask for; false when some could not be started.
 bool serve_requests(std::vector<Started>& started) {
     struct Request {
@@ -140,8 +156,14 @@ bool serve_requests(std::vector<Started>& started) {
     };
     Request requests[kMaxDatabases];
     int n = 0;
+    const TimestampTz now = GetCurrentTimestamp();
     SpinLockAcquire(&shared->mutex);
     for (DbEntry& entry : shared->dbs) {
+        // A due refresh of a materialization needs a worker (which notes the next one).
+        if (entry.dboid != InvalidOid && entry.next_refresh != 0 && entry.next_refresh <= now) {
+            entry.next_refresh = 0;
+            if (entry.want < 1) entry.want = 1;
+        }
         if (entry.dboid != InvalidOid && entry.want > 0 && !entry.no_extension) {
             requests[n++] = {entry.dboid, entry.want};
         }
@@ -195,7 +217,7 @@ void launcher_main(Datum /*arg*/) {
         }
         const bool all = serve_requests(started);
         (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
-                        all ? kNapMs : kRetryMs, PG_WAIT_EXTENSION);
+                        std::min(all ? kNapMs : kRetryMs, until_next_refresh()), PG_WAIT_EXTENSION);
         ResetLatch(MyLatch);
     }
 }

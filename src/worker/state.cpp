@@ -25,6 +25,7 @@ int job_timeout_ms = 600000;
 int idle_timeout_ms = 2000;
 int background_aging_ms = 30000;
 bool retry_on_crash = false;
+int refresh_trailing_buckets = 2;
 
 SharedState* shared = nullptr;
 
@@ -78,6 +79,11 @@ void define_settings() {
                             "A background job queued this long is scheduled as interactive.",
                             nullptr, &background_aging_ms, 30000, 0, INT_MAX, PGC_SIGHUP,
                             GUC_UNIT_MS, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("quarry.refresh_trailing_buckets",
+                            "Time buckets an incremental refresh of a materialization recomputes "
+                            "(the current one and those before it).",
+                            nullptr, &refresh_trailing_buckets, 2, 1, 100000, PGC_SIGHUP, 0,
+                            nullptr, nullptr, nullptr);
     DefineCustomBoolVariable("quarry.job_retry_on_crash",
                              "A job whose worker died (crash, restart) is queued again once "
                              "instead of failed.",
@@ -124,6 +130,20 @@ DbEntry* db_entry_locked(Oid dboid) {
     return free_entry;
 }
 
+void note_refresh_due(Oid dboid, TimestampTz due, bool replace) {
+    if (shared == nullptr) return;
+    PGPROC* launcher = nullptr;
+    SpinLockAcquire(&shared->mutex);
+    DbEntry* entry = db_entry_locked(dboid);
+    if (entry != nullptr && (replace || entry->next_refresh == 0 || due < entry->next_refresh)) {
+        entry->next_refresh = due;
+        entry->no_extension = false;
+        launcher = shared->launcher;
+    }
+    SpinLockRelease(&shared->mutex);
+    if (launcher != nullptr) SetLatch(&launcher->procLatch);
+}
+
 void notify_database(Oid dboid, int want) {
     if (shared == nullptr) return;
     PGPROC* wake[kMaxWorkers + 1];
@@ -156,11 +176,11 @@ void signal_job(Oid dboid, int64_t job) {
     SpinLockRelease(&shared->mutex);
 }
 
-AsSuperuser::AsSuperuser() {
+AsRole::AsRole(Oid role) {
     GetUserIdAndSecContext(&user_, &context_);
-    SetUserIdAndSecContext(BOOTSTRAP_SUPERUSERID, context_ | SECURITY_LOCAL_USERID_CHANGE);
+    SetUserIdAndSecContext(role, context_ | SECURITY_LOCAL_USERID_CHANGE);
 }
 
-AsSuperuser::~AsSuperuser() { SetUserIdAndSecContext(user_, context_); }
+AsRole::~AsRole() { SetUserIdAndSecContext(user_, context_); }
 
 }  // namespace quarry::worker

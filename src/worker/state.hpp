@@ -11,6 +11,7 @@
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
+#include "catalog/pg_authid.h"
 #include "storage/condition_variable.h"
 #include "storage/ipc.h"
 #include "storage/latch.h"
@@ -23,13 +24,14 @@ extern "C" {
 namespace quarry::worker {
 
 // ---- settings (docs/worker.md, "Settings") --------------------------------------------------
-extern char* tenant_setting;        // quarry.tenant (PGC_USERSET; empty: the current role)
-extern int pool_size;               // quarry.worker_pool_size, workers per database
-extern int max_running_per_tenant;  // quarry.max_running_per_tenant
-extern int job_timeout_ms;          // quarry.job_timeout (0: none)
-extern int idle_timeout_ms;         // quarry.worker_idle_timeout
-extern int background_aging_ms;     // quarry.background_aging
-extern bool retry_on_crash;         // quarry.job_retry_on_crash
+extern char* tenant_setting;          // quarry.tenant (PGC_USERSET; empty: the current role)
+extern int pool_size;                 // quarry.worker_pool_size, workers per database
+extern int max_running_per_tenant;    // quarry.max_running_per_tenant
+extern int job_timeout_ms;            // quarry.job_timeout (0: none)
+extern int idle_timeout_ms;           // quarry.worker_idle_timeout
+extern int background_aging_ms;       // quarry.background_aging
+extern bool retry_on_crash;           // quarry.job_retry_on_crash
+extern int refresh_trailing_buckets;  // quarry.refresh_trailing_buckets
 
 // ---- shared memory --------------------------------------------------------------------------
 constexpr int kMaxDatabases = 64;
@@ -42,6 +44,7 @@ struct DbEntry {
     int want;             // workers the launcher is asked to have running (0: no request)
     bool no_extension;    // a worker found no quarry here (until a submit says otherwise)
     uint64_t generation;  // bumped by submits, cancels and finished jobs: idle workers look again
+    TimestampTz next_refresh;  // when a materialization's refresh is due next (0: none known)
 };
 
 // Reserved by the launcher before it starts the worker (so that a starting worker counts as
@@ -74,21 +77,32 @@ DbEntry* db_entry_locked(Oid dboid);
 // for that many workers. No elog: safe in transaction callbacks.
 void notify_database(Oid dboid, int want);
 
+// Records when a refresh of a materialization of the database is due (0: none): the launcher
+// starts a worker then if none runs. `replace`: this is the earliest (a worker looked at the
+// table); else the earlier of this and what was known counts. No elog.
+void note_refresh_due(Oid dboid, TimestampTz due, bool replace);
+
 // Sends a cancel (SIGINT) to the worker running `job` in this database, if one does.
 void signal_job(Oid dboid, int64_t job);
 
-// Runs its body as the bootstrap superuser (the owner of the queue's tables), restoring the
-// previous user on destruction.
-class AsSuperuser {
+// Runs its scope as `role` (SECURITY_LOCAL_USERID_CHANGE), restoring the previous user on
+// destruction.
+class AsRole {
 public:
-    AsSuperuser();
-    ~AsSuperuser();
-    AsSuperuser(const AsSuperuser&) = delete;
-    AsSuperuser& operator=(const AsSuperuser&) = delete;
+    explicit AsRole(Oid role);
+    ~AsRole();
+    AsRole(const AsRole&) = delete;
+    AsRole& operator=(const AsRole&) = delete;
 
 private:
     Oid user_;
     int context_;
+};
+
+// As the bootstrap superuser (the owner of the queue's tables).
+class AsSuperuser : public AsRole {
+public:
+    AsSuperuser() : AsRole(BOOTSTRAP_SUPERUSERID) {}
 };
 
 }  // namespace quarry::worker

@@ -87,4 +87,30 @@ check "uncached rows equal the primary's" \
     "$(standby -c "SELECT quarry.run('$UNCACHED')->'rows'")"
 check "hits counted on the standby (shared memory), no write" t \
     "$(standby -c "SELECT sum(hits) >= 2 FROM quarry.cache_entries")"
+
+# Serving stale (docs/cache.md): the standby cannot queue the refresh, so it computes an entry
+# past its TTL that the primary serves stale.
+STALE='{"source": "sbs", "groupby": ["country"], "metrics": ["revenue"]}'
+primary -c "SELECT quarry.create_source('sbs', 'sb_orders', '{\"serve_stale\": \"1 hour\"}')" >/dev/null
+primary -c "SELECT quarry.run('$STALE')->'meta'->>'cached'" >/dev/null
+KEY=$(primary -c "SELECT quarry.explain('$STALE')->'cache'->>'key'")
+primary -c "UPDATE quarry.cache SET created_at = now() - interval '11 minutes',
+                   expires_at = now() - interval '1 minute' WHERE key = '$KEY'" >/dev/null
+LSN=$(psql -X -q -At -c "SELECT pg_current_wal_lsn()")
+for _ in $(seq 1 600); do
+    [[ $(standby -c "SELECT pg_last_wal_replay_lsn() >= '$LSN'" 2>/dev/null || true) == t ]] && break
+    sleep 0.1
+done
+check "explain on the standby: an expired entry is not served stale" \
+    "compute|the entry expired (not served stale: hot standby: results are stored on the primary only)" \
+    "$(standby -c "SELECT concat_ws('|', c->>'decision', c->>'reason') FROM (SELECT quarry.explain('$STALE')->'cache' AS c) e")"
+check "the standby computes it" "false|-" \
+    "$(standby -c "SELECT concat_ws('|', m->>'cached', coalesce(m->>'stale', '-')) FROM (SELECT quarry.run('$STALE')->'meta' AS m) r")"
+check "... and queues no refresh on the primary" 0 \
+    "$(primary -c "SELECT count(*) FROM quarry.job_queue WHERE refresh_of = '$KEY'")"
+JOB=$(primary -c "SELECT quarry.run('$STALE')->'meta'->>'refresh_job'")
+check "the primary serves it stale and queues its refresh" 1 \
+    "$(primary -c "SELECT count(*) FROM quarry.job_queue WHERE refresh_of = '$KEY' AND id = ${JOB:-0}")"
+check "the refresh recomputes it" false \
+    "$(primary -c "SELECT quarry.wait(${JOB:-0}, 60000)->'meta'->>'cached'")"
 exit "$fail"

@@ -1,6 +1,7 @@
 #include "model/expr.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 namespace quarry {
@@ -409,6 +410,46 @@ ExprPtr make_to_local(ExprPtr instant, std::string zone) {
     e->text = std::move(zone);
     e->nullable = compute_nullable(*e);
     return e;
+}
+
+namespace {
+
+bool same_literal(const Literal& a, const Literal& b, Type t) {
+    if (a.is_null || b.is_null) return a.is_null == b.is_null;
+    switch (t) {
+        case Type::Boolean:
+            return a.boolean == b.boolean;
+        case Type::Integer:
+            return a.integer == b.integer;
+        case Type::Double:
+            // Bitwise, so that 0.0 and -0.0 (and NaNs) are told apart like the SQL they render.
+            return std::memcmp(&a.real, &b.real, sizeof a.real) == 0;
+        default:
+            return a.text == b.text;
+    }
+}
+
+}  // namespace
+
+bool same_expr(const Expr& a, const Expr& b) {
+    if (&a == &b) return true;
+    if (a.kind != b.kind || a.type != b.type) return false;
+    switch (a.kind) {
+        case ExprKind::Literal:
+            return same_literal(a.literal, b.literal, a.type);
+        case ExprKind::Column:
+            return a.column == b.column && a.qualifier == b.qualifier;
+        case ExprKind::Call:
+            break;
+    }
+    if (a.func != b.func || a.unit != b.unit || a.has_else != b.has_else || a.text != b.text ||
+        a.args.size() != b.args.size()) {
+        return false;
+    }
+    for (size_t i = 0; i < a.args.size(); ++i) {
+        if (!same_expr(*a.args[i], *b.args[i])) return false;
+    }
+    return true;
 }
 
 }  // namespace quarry

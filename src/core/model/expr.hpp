@@ -117,4 +117,7 @@ ExprPtr make_time_call(Func f, TimeUnit unit, std::vector<ExprPtr> args, Type re
 ExprPtr make_case(std::vector<ExprPtr> args, bool has_else, Type result_type);
 ExprPtr make_to_local(ExprPtr instant, std::string zone);
 
+// Structural equality: the same node kinds, functions, units, types, literals and columns.
+bool same_expr(const Expr& a, const Expr& b);
+
 }  // namespace quarry

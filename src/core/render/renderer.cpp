@@ -24,31 +24,6 @@ const Expr& arg(const Expr& e, size_t i) {
     return *e.args[i];
 }
 
-bool same_expr(const Expr& a, const Expr& b) {
-    if (&a == &b) return true;
-    if (a.kind != b.kind || a.type != b.type) return false;
-    switch (a.kind) {
-        case ExprKind::Literal: {
-            const Literal& x = a.literal;
-            const Literal& y = b.literal;
-            return x.is_null == y.is_null && x.boolean == y.boolean && x.integer == y.integer &&
-                   (x.real == y.real || (x.real != x.real && y.real != y.real)) && x.text == y.text;
-        }
-        case ExprKind::Column:
-            return a.column == b.column && a.qualifier == b.qualifier;
-        case ExprKind::Call:
-            if (a.func != b.func || a.unit != b.unit || a.has_else != b.has_else ||
-                a.text != b.text || a.args.size() != b.args.size()) {
-                return false;
-            }
-            for (size_t i = 0; i < a.args.size(); ++i) {
-                if (!same_expr(*a.args[i], *b.args[i])) return false;
-            }
-            return true;
-    }
-    return false;
-}
-
 // Whether a sort key can be NULL in `q`'s rows. Beyond the expression's own nullability: sum,
 // min and max of a value that is never NULL are never NULL in a group, since a group has a row
 // (without GROUP BY, the one group may be empty, and they are NULL).

@@ -25,11 +25,23 @@ struct SpecOptions {
     std::optional<Instant> now;  // options.now
 };
 
+// The spec's `time` block as compiled (what a materialization's rollup needs to know).
+struct SpecTime {
+    std::string column;  // the time column's name (as the spec or source names it); empty: none
+    // The bucket: index into Query::columns of date_trunc(grain, column), when there is a grain.
+    std::optional<size_t> bucket_output;
+    TimeUnit grain = TimeUnit::Day;
+    // The range: Query::where[range_where] is `column >= from`, the next entry `column < to`.
+    std::optional<size_t> range_where;
+    TimeRange range;
+};
+
 struct CompiledSpec {
     std::shared_ptr<const SourceInfo> source;  // never null once compiled
     Query query;
     SpecOptions options;
     std::shared_ptr<const TimeZone> zone;
+    SpecTime time;
     Instant now = 0;  // the instant relative ranges resolved against
     // The resolved spec: defaults filled in, shorthands expanded, formulas normalized,
     // relative time ranges replaced by their bounds. Shown by quarry.explain.

@@ -137,6 +137,8 @@ void SpecCompiler::compile_time(const json& time, const Path& path) {
         }
     }
     if (describe_ && !column_name.empty()) resolved["column"] = column_name;
+    out_.time.column = column_name;
+    out_.time.grain = grain;
 
     if (range != nullptr) restrict_to_range(column_name, bounds, column_path);
     if (has_grain_) {
@@ -152,6 +154,7 @@ void SpecCompiler::compile_time(const json& time, const Path& path) {
         const Path as_path = as != nullptr ? path.key("as") : path.key("grain");
         const std::string name =
             as != nullptr ? expect_output_name(*as, as_path) : std::string(time_unit_name(grain));
+        out_.time.bucket_output = out_.query.columns.size();
         add_output(name, std::move(bucket), true, as_path);
         if (describe_) resolved["as"] = name;
     }
@@ -183,6 +186,8 @@ void SpecCompiler::restrict_to_range(const std::string& column, const TimeRange&
         fail(path, quote_for_message(column) + " is " + std::string(type_name(x->type)) +
                        ", not a date or timestamp column");
     }
+    out_.time.range_where = out_.query.where.size();
+    out_.time.range = range;
     out_.query.where.push_back(make_call(Func::Ge, {x, std::move(b.from)}, Type::Boolean));
     out_.query.where.push_back(make_call(Func::Lt, {x, std::move(b.to)}, Type::Boolean));
 }
