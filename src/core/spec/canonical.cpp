@@ -66,11 +66,19 @@ void write_json(std::string& out, const json& v);
 void write_string(std::string& out, std::string_view s) {
     static constexpr char kHex[] = "0123456789abcdef";
     out += '"';
-    // Runs of plain bytes are appended whole.
+    // Runs of plain bytes are appended whole; a table says which bytes are not plain.
+    static constexpr struct Escaped {
+        bool byte[256] = {};
+        constexpr Escaped() {
+            for (int c = 0; c < 0x20; ++c) byte[c] = true;
+            byte[static_cast<unsigned char>('"')] = true;
+            byte[static_cast<unsigned char>('\\')] = true;
+        }
+    } kEscaped;
     size_t run_start = 0;
     for (size_t i = 0; i < s.size(); ++i) {
         const char c = s[i];
-        if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) continue;
+        if (!kEscaped.byte[static_cast<unsigned char>(c)]) continue;
         out.append(s.data() + run_start, i - run_start);
         run_start = i + 1;
         if (c == '"' || c == '\\') {

@@ -148,7 +148,7 @@ void SpecCompiler::compile(const json& spec) {
     if (time != nullptr) {
         compile_time(*time, root.key("time"));
     } else {
-        if (describe_) out_.resolved["time"] = {{"timezone", out_.zone->name()}};
+        if (describe_) out_.resolved["time"] = object_of("timezone", out_.zone->name());
     }
     if (const json* groupby = find(spec, "groupby")) compile_groupby(*groupby, root.key("groupby"));
     first_metric_ = out_.query.columns.size();
@@ -290,7 +290,7 @@ void SpecCompiler::compile_groupby(const json& list, const Path& path) {
             fail(formula_path, "a group key cannot aggregate", sqlstate::kInvalidParameterValue);
         }
         add_output(name, std::move(key), true, item_path.key("as"));
-        if (describe_) resolved.push_back({{"formula", std::move(normalized)}, {"as", name}});
+        if (describe_) resolved.push_back(object_of("formula", std::move(normalized), "as", name));
     }
     if (describe_) out_.resolved["groupby"] = std::move(resolved);
 }
@@ -348,7 +348,7 @@ void SpecCompiler::compile_metrics(const json& list, const Path& path) {
             // A summed column is the shorthand of {"column", "agg": "sum"}: resolve it so.
             if (describe_) {
                 if (summed) {
-                    resolved.push_back({{"column", name}, {"agg", "sum"}, {"as", name}});
+                    resolved.push_back(object_of("column", name, "agg", "sum", "as", name));
                 } else {
                     resolved.push_back(name);
                 }
@@ -376,7 +376,9 @@ void SpecCompiler::compile_metrics(const json& list, const Path& path) {
                      sqlstate::kInvalidParameterValue);
             }
             add_output(name, std::move(m), false, item_path.key("as"));
-            if (describe_) resolved.push_back({{"formula", std::move(normalized)}, {"as", name}});
+            if (describe_) {
+                resolved.push_back(object_of("formula", std::move(normalized), "as", name));
+            }
             continue;
         }
         check_keys(item, item_path, {"column", "agg", "as"});
@@ -394,7 +396,7 @@ void SpecCompiler::compile_metrics(const json& list, const Path& path) {
         std::string name = as == nullptr ? default_metric_name(agg_name, column_name)
                                          : expect_output_name(*as, item_path.key("as"));
         if (describe_)
-            resolved.push_back({{"column", column_name}, {"agg", agg_name}, {"as", name}});
+            resolved.push_back(object_of("column", column_name, "agg", agg_name, "as", name));
         add_output(std::move(name), std::move(m), false,
                    as == nullptr ? item_path : item_path.key("as"));
     }
@@ -450,7 +452,7 @@ void SpecCompiler::compile_order(const json& order, const Path& path) {
         }
         const int index = static_cast<int>(it - columns.begin());
         out_.query.order_by.push_back(OrderKey{it->expr, descending, index});
-        if (describe_) resolved.push_back({{"by", by}, {"dir", descending ? "desc" : "asc"}});
+        if (describe_) resolved.push_back(object_of("by", by, "dir", descending ? "desc" : "asc"));
     }
     if (describe_) out_.resolved["order"] = std::move(resolved);
 }
@@ -461,7 +463,7 @@ void SpecCompiler::default_order() {
     if (has_grain_) {
         const OutputColumn& bucket = out_.query.columns.front();
         out_.query.order_by.push_back(OrderKey{bucket.expr, false, 0});
-        if (describe_) resolved.push_back({{"by", bucket.name}, {"dir", "asc"}});
+        if (describe_) resolved.push_back(object_of("by", bucket.name, "dir", "asc"));
     }
     if (describe_) out_.resolved["order"] = std::move(resolved);
 }

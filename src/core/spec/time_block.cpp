@@ -41,7 +41,7 @@ Bounds typed_bounds(Type t, bool raw_column, const TimeRange& r) {
 }
 
 json resolved_range(const TimeRange& r, const std::string* text) {
-    json out = {{"from", format_instant(r.from)}, {"to", format_instant(r.to)}};
+    json out = object_of("from", format_instant(r.from), "to", format_instant(r.to));
     if (text != nullptr) out["text"] = *text;
     return out;
 }
@@ -69,7 +69,7 @@ void SpecCompiler::compile_time(const json& time, const Path& path) {
     expect_object(time, path);
     check_keys(time, path, {"column", "range", "grain", "timezone", "as"});
     json resolved;
-    if (describe_) resolved = {{"timezone", out_.zone->name()}};
+    if (describe_) resolved = object_of("timezone", out_.zone->name());
 
     TimeUnit grain = TimeUnit::Day;
     if (const json* g = find(time, "grain")) {
