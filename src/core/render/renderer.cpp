@@ -1,7 +1,6 @@
 #include "render/renderer.hpp"
 
 #include <charconv>
-#include <cstring>
 #include <cstdint>
 #include <limits>
 
@@ -426,8 +425,10 @@ void SqlRenderer::temporal_literal(std::string& out, Type t, std::string_view te
             const std::string_view utc = checked_temporal_text(text);
             char buffer[64];
             if (utc.size() + 3 <= sizeof buffer) {
-                std::memcpy(buffer, utc.data(), utc.size());
-                std::memcpy(buffer + utc.size(), "+00", 3);
+                utc.copy(buffer, utc.size());
+                buffer[utc.size()] = '+';
+                buffer[utc.size() + 1] = '0';
+                buffer[utc.size() + 2] = '0';
                 append_string(out, std::string_view(buffer, utc.size() + 3));
             } else {
                 append_string(out, std::string(utc) + "+00");
