@@ -65,7 +65,7 @@ void name_components(MaterializedShape& shape) {
     while (std::any_of(shape.keys.begin(), shape.keys.end(), [&prefix](const StoredColumn& k) {
         return k.name.compare(0, prefix.size(), prefix) == 0;
     })) {
-        prefix = "_" + prefix;
+        prefix.insert(0, 1, '_');
     }
     for (size_t i = 0; i < shape.components.size(); ++i) {
         shape.components[i].name = prefix + std::to_string(i + 1);
