@@ -4,7 +4,15 @@
 # one client for QUARRY_BENCH_SECONDS (default 10) per round, against the throwaway primary; the hand-written
 # side returns the same rows as an ordinary result set. Writes bench/results/run_vs_sql.md.
 #
+# The hand-written query computes its result every time, so quarry.run is measured computing
+# it every time too: the spec says "options": {"cache": "bypass"}. (With the result cache on,
+# every call after the first would be a cache hit; that figure is reported apart.)
+#
 #   bench/run_vs_sql.sh            (builds and installs quarry, starts and stops the servers)
+#
+# With QUARRY_PG_BINDIR set to the bin directory of a private copy of PostgreSQL
+# (<root>/usr/lib/postgresql/15/bin, see docs/testing.md), quarry is installed into <root>
+# (make install DESTDIR=<root>) and the servers run those binaries; else into the system.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -15,7 +23,17 @@ RESULTS=bench/results/run_vs_sql.md
 WORK=$(mktemp -d)
 
 make -s -j2 >/dev/null
-make -s install >/dev/null
+PG_BINDIR=${QUARRY_PG_BINDIR:-}
+if [[ -n $PG_BINDIR && $PG_BINDIR != /usr/lib/postgresql/15/bin ]]; then
+    root=${PG_BINDIR%/usr/lib/postgresql/15/bin}
+    if [[ $root == "$PG_BINDIR" ]]; then
+        echo "run_vs_sql: QUARRY_PG_BINDIR must end in /usr/lib/postgresql/15/bin" >&2
+        exit 1
+    fi
+    make -s install DESTDIR="$root" >/dev/null
+else
+    make -s install >/dev/null
+fi
 trap 'scripts/servers.sh stop >/dev/null; rm -rf "$WORK"' EXIT
 scripts/servers.sh start >/dev/null
 set -a
@@ -44,13 +62,13 @@ SQL
 # same widget on a 1,000-row copy (quarry's fixed cost per call dominates: compile, SPI, JSON).
 psql -X -q -v ON_ERROR_STOP=1 -c "CREATE TABLE orders_small AS SELECT * FROM orders WHERE order_id <= 1000; ANALYZE orders_small;"
 
-spec_for() {  # table
+spec_for() {  # table [cache mode]
     printf '%s' '{"source": "'"$1"'", "groupby": ["country", "product_category"],
  "metrics": ["revenue", {"column": "customer_id", "agg": "count_distinct", "as": "buyers"},
              {"formula": "sum(revenue - cost) / sum(revenue)", "as": "margin_pct"}],
  "filters": [{"column": "status", "op": "!=", "value": "cancelled"},
              {"column": "quantity", "op": ">", "value": 1}],
- "order": ["-revenue"], "limit": 100}'
+ "order": ["-revenue"], "limit": 100, "options": {"cache": "'"${2:-bypass}"'"}}'
 }
 hand_sql_for() {  # table
     printf '%s' "SELECT country, product_category, sum(revenue) AS revenue,
@@ -65,7 +83,9 @@ latency_ms() {  # pgbench's average latency in ms for one script
 }
 median3() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 rows=()
+hits=()
 inproc=()
 for table in orders orders_small; do
     spec=$(spec_for "$table" | tr '\n' ' ')
@@ -79,9 +99,11 @@ for table in orders orders_small; do
         exit 1
     fi
     echo "SELECT quarry.run('$spec_sql'::jsonb);" >"$WORK/run.sql"
+    hit_sql=$(spec_for "$table" use | tr '\n' ' ' | sed "s/'/''/g")
+    echo "SELECT quarry.run('$hit_sql'::jsonb);" >"$WORK/hit.sql"
     echo "$hand;" >"$WORK/sql.sql"
     echo "SELECT jsonb_agg(h) FROM ($hand) h;" >"$WORK/json.sql"
-    for f in sql json run; do pgbench -n -c 1 -t 20 -f "$WORK/$f.sql" >/dev/null 2>&1; done
+    for f in sql json run hit; do pgbench -n -c 1 -t 20 -f "$WORK/$f.sql" >/dev/null 2>&1; done
     # Three alternating rounds; the medians are compared.
     sql_all=() json_all=() run_all=()
     for _ in 1 2 3; do
@@ -98,6 +120,7 @@ for table in orders orders_small; do
             printf "%s (limit %.3f)", (r <= limit ? "within" : "OVER"), limit }'
     }
     rows+=("| $table | $sql_ms (${sql_all[*]}) | $json_ms (${json_all[*]}) | $run_ms (${run_all[*]}) | $(verdict "$sql_ms") | $(verdict "$json_ms") |")
+    hits+=("| $table | $(latency_ms "$WORK/hit.sql") |")
 
     # Inside the backend (no client protocol, no spec literal parsing, no jsonb output): the
     # calls of each in one plpgsql loop (fewer on the large table, whose query takes ~100 ms).
@@ -119,13 +142,20 @@ done
     echo "Command: \`bench/run_vs_sql.sh\` (pgbench, 1 client, QUARRY_BENCH_SECONDS=$SECONDS_EACH per run,"
     echo "three alternating rounds per side, medians compared). Target: quarry.run at most 5% slower"
     echo "plus 50 µs."
-    echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(date -u +%Y-%m-%dT%H:%MZ)."
+    echo "Machine: $(nproc) cores (shared), $(free -g | awk '/Mem:/ {print $2}') GiB; load average (1, 5, 15 min)"
+    echo "$load_before before the runs, $(cut -d' ' -f1-3 /proc/loadavg) after; $(date -u +%Y-%m-%dT%H:%MZ)."
     echo
     echo "## Client round trip (pgbench), average latency in ms: median (3 rounds)"
     echo
     echo "| table | hand-written SQL, rows | hand-written SQL, one jsonb (jsonb_agg) | quarry.run | run vs rows | run vs jsonb |"
     echo "|---|---|---|---|---|---|"
     printf '%s\n' "${rows[@]}"
+    echo
+    echo "## For comparison: quarry.run served by the result cache (options.cache \"use\", a hit), ms"
+    echo
+    echo "| table | quarry.run, cache hit |"
+    echo "|---|---|"
+    printf '%s\n' "${hits[@]}"
     echo
     echo "## Inside the backend (calls in one plpgsql loop), µs per call"
     echo
@@ -136,6 +166,7 @@ done
     echo "orders has 200,000 rows, orders_small 1,000. Over the client protocol, quarry.run also"
     echo "pays for parsing the spec literal into jsonb and for sending its result as one jsonb value;"
     echo "the in-backend loop shows the cost of quarry itself (compile, catalog lookup, SPI, JSON)."
+    echo "quarry.run computes every result (options.cache \"bypass\"), as the hand-written query does."
     echo "The spec (on each table):"
     echo
     echo "\`$(spec_for orders | tr -s ' \n' ' ')\`"

@@ -45,11 +45,14 @@ SourceInfo orders_source(int stored_formulas) {
 
 class BenchCatalog : public quarry::Catalog {
 public:
-    explicit BenchCatalog(int stored_formulas) : source_(orders_source(stored_formulas)) {}
-    SourceInfo find_source(const std::string&) const override { return source_; }
+    explicit BenchCatalog(int stored_formulas)
+        : source_(std::make_shared<const SourceInfo>(orders_source(stored_formulas))) {}
+    std::shared_ptr<const SourceInfo> find_source(const std::string&) const override {
+        return source_;
+    }
 
 private:
-    SourceInfo source_;
+    std::shared_ptr<const SourceInfo> source_;
 };
 
 const char* kSmallSpec = R"({"source": "orders", "groupby": ["country"], "metrics": ["revenue"]})";

@@ -177,7 +177,7 @@ void PgCatalog::remember(const RelationShape& shape) const {
     foreign_server_ = shape.foreign_server;
 }
 
-SourceInfo PgCatalog::find_source(const std::string& name) const {
+std::shared_ptr<const SourceInfo> PgCatalog::find_source(const std::string& name) const {
     std::optional<StoredSource> stored;
     {
         SpiSession spi;
@@ -192,7 +192,7 @@ SourceInfo PgCatalog::find_source(const std::string& name) const {
         }
         remember(*shape);
         stored_ = stored;
-        return source_info(*stored, *shape);
+        return std::make_shared<const SourceInfo>(source_info(*stored, *shape));
     }
     Oid relation = find_relation(name);
     if (relation == InvalidOid) throw unknown_source(name);
@@ -200,7 +200,7 @@ SourceInfo PgCatalog::find_source(const std::string& name) const {
     if (!shape) throw unknown_source(name);
     remember(*shape);
     stored_.reset();
-    return source_info(*shape);
+    return std::make_shared<const SourceInfo>(source_info(*shape));
 }
 
 void rethrow_for_unsupported_column(const Error& error,

@@ -70,7 +70,7 @@ public:
     // `local_names`: sources on quarry_fdw foreign tables render as local relations (SQL run
     // here, through the foreign table), not in the server's dialect over the remote names.
     explicit PgCatalog(bool local_names = false) : local_names_(local_names) {}
-    SourceInfo find_source(const std::string& name) const override;
+    std::shared_ptr<const SourceInfo> find_source(const std::string& name) const override;
     // The columns of the last source found that specs cannot use.
     const std::vector<UnsupportedColumn>& unsupported_columns() const { return unsupported_; }
     // The relation of the last source found, and its quarry_fdw server (InvalidOid: local).

@@ -48,7 +48,7 @@ std::vector<ResultColumn> result_columns(const Query& query) {
 Datum run_remote(const CompiledSpec& compiled, const PgCatalog& catalog) {
     fdw::check_select_privilege(catalog.relation());
     ResultMeta meta;
-    meta.dialect = compiled.source.dialect;
+    meta.dialect = compiled.source->dialect;
     meta.sql = dialect_by_name(meta.dialect).render_query(compiled.query);
     meta.hash = compiled.hash;
     std::vector<Type> types;
@@ -68,14 +68,14 @@ QUARRY_PG_FUNCTION(quarry_translate) {
     if (PG_ARGISNULL(0)) PG_RETURN_NULL();
     PgCatalog catalog;
     CompiledSpec compiled = compile_argument(fcinfo, 0, catalog, /*describe=*/false);
-    std::string dialect = PG_ARGISNULL(1) ? compiled.source.dialect : text_argument(fcinfo, 1);
+    std::string dialect = PG_ARGISNULL(1) ? compiled.source->dialect : text_argument(fcinfo, 1);
     return text_datum(dialect_by_name(dialect).render_query(compiled.query));
 }
 
 QUARRY_PG_FUNCTION(quarry_explain) {
     PgCatalog catalog;
     CompiledSpec compiled = compile_argument(fcinfo, 0, catalog);
-    const std::string& dialect = compiled.source.dialect;
+    const std::string& dialect = compiled.source->dialect;
     std::string sql = dialect_by_name(dialect).render_query(compiled.query);
     nlohmann::json plan = {
         {"resolved", compiled.resolved},

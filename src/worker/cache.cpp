@@ -382,7 +382,7 @@ Plan make_plan(const CompiledSpec& compiled, const pg::PgCatalog& catalog, bool 
     Plan plan;
     plan.mode = compiled.options.cache;
     plan.relation = catalog.relation();
-    plan.source = compiled.source.name;
+    plan.source = compiled.source->name;
     plan.now = now_timestamp();
     const Oid server = catalog.foreign_server();
     const pg::StoredSource* stored = catalog.stored_source();
@@ -415,7 +415,7 @@ Plan make_plan(const CompiledSpec& compiled, const pg::PgCatalog& catalog, bool 
     std::string identity = "quarry cache 1\ndatabase " + std::to_string(MyDatabaseId) +
                            "\nrelation " + std::to_string(plan.relation) + "\n" +
                            facts.fingerprint + "\nscope " + plan.scope + "\ndialect " +
-                           compiled.source.dialect + "\nspec " + compiled.canonical;
+                           compiled.source->dialect + "\nspec " + compiled.canonical;
     plan.spec_key = detail::sha256(identity);
     plan.spec_key_hex = detail::hex(plan.spec_key);
 

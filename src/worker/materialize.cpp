@@ -453,12 +453,12 @@ nlohmann::json refresh(const std::string& name, bool full) {
                                      ": its owner has no user mapping for the source's server");
         }
         plan.shape = materialized_shape(plan.definition.spec, plan.compiled);
-        plan.source = plan.compiled.source.relation;
+        plan.source = plan.compiled.source->relation;
         if (catalog.foreign_server() != InvalidOid) {
             pg::PgCatalog local(true);
             CompiledSpec here = compile_definition(plan.definition.spec, local, now);
             plan.shape = materialized_shape(plan.definition.spec, here);
-            plan.source = here.source.relation;
+            plan.source = here.source->relation;
         }
         stats = refresh_as_owner(spi, plan, full, now);
         stats["relation"] = std::to_string(catalog.relation());
@@ -540,7 +540,7 @@ QUARRY_PG_FUNCTION(quarry_materialize) {
         throw Error("22023", "spec: a materialization cannot depend on now() or today()");
     }
     require_select(caller, catalog.relation());
-    spec["source"] = compiled.source.name;  // registered, or schema-qualified: no search_path
+    spec["source"] = compiled.source->name;  // registered, or schema-qualified: no search_path
 
     std::string tenant = worker::tenant_setting != nullptr ? worker::tenant_setting : "";
     if (tenant.empty()) tenant = pg_call([caller] { return GetUserNameFromId(caller, false); });

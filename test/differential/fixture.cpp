@@ -143,18 +143,18 @@ SourceInfo fixture_source() {
     return s;
 }
 
-SourceInfo FixtureCatalog::find_source(const std::string& name) const {
+std::shared_ptr<const SourceInfo> FixtureCatalog::find_source(const std::string& name) const {
     if (name == kFarInstantsTable) {
         SourceInfo s;
         s.name = name;
         s.relation.name = {name};
         s.columns = {{"id", "", Type::Integer, false}, {"at", "", Type::TimestampTz, true}};
-        return s;
+        return std::make_shared<const SourceInfo>(std::move(s));
     }
     if (name != kFixtureTable) {
         throw Error(sqlstate::kUndefinedTable, "unknown source \"" + name + "\"");
     }
-    return fixture_source();
+    return std::make_shared<const SourceInfo>(fixture_source());
 }
 
 }  // namespace quarry::diff

@@ -28,7 +28,7 @@ SourceInfo fixture_source();
 
 class FixtureCatalog : public Catalog {
 public:
-    SourceInfo find_source(const std::string& name) const override;
+    std::shared_ptr<const SourceInfo> find_source(const std::string& name) const override;
 };
 
 }  // namespace quarry::diff

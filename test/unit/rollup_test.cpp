@@ -35,8 +35,8 @@ SourceInfo views() {
 
 class Views : public Catalog {
 public:
-    SourceInfo find_source(const std::string& name) const override {
-        if (name == "views") return views();
+    std::shared_ptr<const SourceInfo> find_source(const std::string& name) const override {
+        if (name == "views") return std::make_shared<const SourceInfo>(views());
         throw Error(sqlstate::kUndefinedTable, "unknown source \"" + name + "\"");
     }
 };

@@ -43,8 +43,9 @@ SourceInfo orders() {
 
 class FakeCatalog : public Catalog {
 public:
-    SourceInfo find_source(const std::string& name) const override {
-        if (name == "orders" || name == "public.orders") return source;
+    std::shared_ptr<const SourceInfo> find_source(const std::string& name) const override {
+        if (name == "orders" || name == "public.orders")
+            return std::make_shared<const SourceInfo>(source);
         throw Error(sqlstate::kUndefinedTable, "unknown source \"" + name + "\"");
     }
     SourceInfo source = orders();
@@ -90,7 +91,7 @@ TEST(SpecCompile, GroupbyAndMetricNames) {
     EXPECT_EQ(show(c.query), "select country*=country revenue=(sum revenue)\ngroup country");
     EXPECT_EQ(c.query.from.name, (std::vector<std::string>{"public", "orders"}));
     EXPECT_EQ(c.query.columns[1].expr->type, Type::Numeric);
-    EXPECT_EQ(c.source.name, "orders");
+    EXPECT_EQ(c.source->name, "orders");
     EXPECT_EQ(c.zone->name(), "UTC");
     EXPECT_EQ(c.now, kTransactionNow);
     EXPECT_FALSE(c.options.now.has_value());

@@ -27,8 +27,8 @@ SourceInfo orders() {
 
 class FakeCatalog : public Catalog {
 public:
-    SourceInfo find_source(const std::string& name) const override {
-        if (name == "orders") return source;
+    std::shared_ptr<const SourceInfo> find_source(const std::string& name) const override {
+        if (name == "orders") return std::make_shared<const SourceInfo>(source);
         throw Error(sqlstate::kUndefinedTable, "unknown source \"" + name + "\"");
     }
     SourceInfo source = orders();

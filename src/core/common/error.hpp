@@ -49,6 +49,23 @@ inline Error spec_error(const std::string& json_path, const std::string& message
     return Error(state, json_path.empty() ? message : json_path + ": " + message);
 }
 
+// The JSON path an error is to name, as text or built on demand: compiling a spec's formulas and
+// names must not pay for the text of paths that no error will show.
+class ErrorPath {
+public:
+    ErrorPath(const std::string& text) : text_(text) {}
+    ErrorPath(const char* text) : text_(text) {}
+    // `build(arg)` gives the text; `arg` must outlive the ErrorPath.
+    ErrorPath(std::string (*build)(const void*), const void* arg) : build_(build), arg_(arg) {}
+
+    std::string str() const { return build_ != nullptr ? build_(arg_) : std::string(text_); }
+
+private:
+    std::string_view text_;
+    std::string (*build_)(const void*) = nullptr;
+    const void* arg_ = nullptr;
+};
+
 // `text` in double quotes for an error message: quotes, backslashes and control bytes escaped,
 // cut after about `max_bytes` bytes (marked with "...") so hostile input cannot flood the log.
 inline std::string quote_for_message(std::string_view text, size_t max_bytes = 64) {

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/error.hpp"
 #include "common/firewall.hpp"
 
 namespace quarry::formula {
@@ -46,7 +47,7 @@ struct Ast {
 };
 
 // Parses `text`; errors carry `json_path` (42601 syntax, 54000 limits, 22023 NUL bytes).
-Ast parse(std::string_view text, const std::string& json_path);
+Ast parse(std::string_view text, const ErrorPath& json_path);
 
 // Prints a tree canonically (see normalize_formula).
 std::string print(const Ast& ast, uint32_t node);

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/error.hpp"
 #include "common/firewall.hpp"
 #include "model/expr.hpp"
 #include "model/source.hpp"
@@ -37,15 +38,14 @@ const ColumnInfo* resolve_column(const SourceInfo& source, std::string_view name
 // elsewhere, 42P19 cycle through stored formulas, 54000 limits.
 // When `normalized` is given, it receives normalize_formula(text) from the same parse.
 ExprPtr compile_formula(std::string_view text, const FormulaContext& ctx,
-                        const std::string& json_path, std::string* normalized = nullptr);
+                        const ErrorPath& json_path, std::string* normalized = nullptr);
 
 // The expression a stored formula or a column stands for, by name (used for plain names in
 // groupby/metrics/order): a column is wrapped as formulas see it (instants to wall-clock).
-ExprPtr compile_name(std::string_view name, const FormulaContext& ctx,
-                     const std::string& json_path);
+ExprPtr compile_name(std::string_view name, const FormulaContext& ctx, const ErrorPath& json_path);
 
 // A normalized text of a formula (canonical spacing, keywords, quoting) for cache keys:
 // two formulas that differ only in spelling normalize equal. Throws like compile_formula.
-std::string normalize_formula(std::string_view text, const std::string& json_path);
+std::string normalize_formula(std::string_view text, const ErrorPath& json_path);
 
 }  // namespace quarry

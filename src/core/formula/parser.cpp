@@ -62,7 +62,22 @@ struct Token {
 };
 
 Keyword keyword_of(std::string_view word) {
-    if (word.size() > 5) return Keyword::None;
+    if (word.size() < 2 || word.size() > 5) return Keyword::None;
+    // Every keyword starts with one of these letters: most names are rejected here.
+    switch (ascii_lower(word[0])) {
+        case 'a':
+        case 'o':
+        case 'n':
+        case 'i':
+        case 't':
+        case 'f':
+        case 'c':
+        case 'w':
+        case 'e':
+            break;
+        default:
+            return Keyword::None;
+    }
     for (const KeywordName& k : kKeywords) {
         if (equals_ignoring_ascii_case(word, k.text)) return k.keyword;
     }
@@ -81,33 +96,45 @@ bool is_ident_char(char c) { return is_ascii_letter(c) || is_ascii_digit(c) || c
 
 class Lexer {
 public:
-    Lexer(std::string_view text, const std::string& path) : text_(text), path_(path) {}
+    Lexer(std::string_view text, const ErrorPath& path) : text_(text), path_(path) {}
 
-    Token next() {
+    // Reads the next token into `t` (reusing its text's buffer).
+    void next(Token& t) {
         skip_space();
-        Token t;
+        t.kind = TokenKind::End;
+        t.keyword = Keyword::None;
+        t.text.clear();
+        t.has_dot = false;
+        t.has_exponent = false;
         t.position = static_cast<uint32_t>(pos_ + 1);
-        if (pos_ >= text_.size()) return t;
+        if (pos_ >= text_.size()) return;
         char c = text_[pos_];
         if (is_ascii_digit(c) ||
             (c == '.' && pos_ + 1 < text_.size() && is_ascii_digit(text_[pos_ + 1]))) {
-            return number(t);
+            number(t);
+            return;
         }
-        if (c == '\'' || c == '"') return quoted(t, c);
-        if (c == '[') return bracketed(t);
+        if (c == '\'' || c == '"') {
+            quoted(t, c);
+            return;
+        }
+        if (c == '[') {
+            bracketed(t);
+            return;
+        }
         if (is_ident_start(c)) {
             size_t start = pos_;
             while (pos_ < text_.size() && is_ident_char(text_[pos_])) ++pos_;
             t.kind = TokenKind::Word;
-            t.text.assign(text_.substr(start, pos_ - start));
+            t.text.assign(text_.data() + start, pos_ - start);
             t.keyword = keyword_of(t.text);
-            return t;
+            return;
         }
-        return symbol(t);
+        symbol(t);
     }
 
     [[noreturn]] void fail(uint32_t position, const std::string& what) const {
-        throw spec_error(path_,
+        throw spec_error(path_.str(),
                          "syntax error at position " + std::to_string(position) + ": " + what,
                          sqlstate::kInvalidParameterValue);
     }
@@ -119,7 +146,7 @@ private:
         }
     }
 
-    Token number(Token& t) {
+    void number(Token& t) {
         size_t start = pos_;
         while (pos_ < text_.size() && is_ascii_digit(text_[pos_])) ++pos_;
         if (pos_ < text_.size() && text_[pos_] == '.') {
@@ -145,12 +172,11 @@ private:
             fail(static_cast<uint32_t>(pos_ + 1), "unexpected character after a number");
         }
         t.kind = TokenKind::Number;
-        t.text.assign(text_.substr(start, pos_ - start));
-        return t;
+        t.text.assign(text_.data() + start, pos_ - start);
     }
 
     // 'it''s' and "say ""hi""": a doubled quote stands for itself.
-    Token quoted(Token& t, char quote) {
+    void quoted(Token& t, char quote) {
         ++pos_;
         t.kind = TokenKind::String;
         while (true) {
@@ -162,13 +188,13 @@ private:
                     ++pos_;
                     continue;
                 }
-                return t;
+                return;
             }
             t.text += c;
         }
     }
 
-    Token bracketed(Token& t) {
+    void bracketed(Token& t) {
         ++pos_;
         t.kind = TokenKind::Bracketed;
         while (true) {
@@ -185,7 +211,6 @@ private:
             t.text += c;
         }
         if (t.text.empty()) fail(t.position, "empty [name]");
-        return t;
     }
 
     // The whole UTF-8 sequence starting at `at`: a message must not hold half a character.
@@ -195,27 +220,27 @@ private:
         return text_.substr(at, length);
     }
 
-    Token symbol(Token& t) {
-        static constexpr const char* kTwoChar[] = {"!=", "<>", "<=", ">=", "||"};
+    void symbol(Token& t) {
         t.kind = TokenKind::Symbol;
-        for (const char* op : kTwoChar) {
-            if (text_.compare(pos_, 2, op) == 0) {
-                t.text = op;
-                pos_ += 2;
-                return t;
-            }
+        const char c = text_[pos_];
+        const char d = pos_ + 1 < text_.size() ? text_[pos_ + 1] : '\0';
+        // The two-character operators: != <> <= >= ||
+        const bool two = (c == '!' && d == '=') || (c == '<' && (d == '>' || d == '=')) ||
+                         (c == '>' && d == '=') || (c == '|' && d == '|');
+        if (two) {
+            t.text.assign(text_.data() + pos_, 2);
+            pos_ += 2;
+            return;
         }
-        char c = text_[pos_];
-        if (std::strchr("+-*/%=<>(),", c) == nullptr) {
+        if (c == '\0' || std::strchr("+-*/%=<>(),", c) == nullptr) {
             fail(t.position, "unexpected character " + quote_for_message(character_at(pos_)));
         }
         t.text.assign(1, c);
         ++pos_;
-        return t;
     }
 
     std::string_view text_;
-    const std::string& path_;
+    const ErrorPath& path_;
     size_t pos_ = 0;
 };
 
@@ -236,7 +261,7 @@ bool is_keyword(std::string_view w) { return keyword_of(w) != Keyword::None; }
 
 class Parser {
 public:
-    Parser(std::string_view text, const std::string& path) : lexer_(text, path), path_(path) {
+    Parser(std::string_view text, const ErrorPath& path) : lexer_(text, path), path_(path) {
         advance();
     }
 
@@ -248,7 +273,7 @@ public:
     }
 
 private:
-    void advance() { current_ = lexer_.next(); }
+    void advance() { lexer_.next(current_); }
 
     bool at_symbol(std::string_view s) const {
         return current_.kind == TokenKind::Symbol && std::string_view(current_.text) == s;
@@ -289,7 +314,8 @@ private:
     void check_depth(int depth) const {
         if (depth > kMaxFormulaDepth) {
             throw spec_error(
-                path_, "formula nested deeper than " + std::to_string(kMaxFormulaDepth) + " levels",
+                path_.str(),
+                "formula nested deeper than " + std::to_string(kMaxFormulaDepth) + " levels",
                 sqlstate::kInvalidParameterValue);
         }
     }
@@ -391,24 +417,30 @@ private:
         return add(std::move(n));
     }
 
+    // The current token's text, taken before advancing past it.
+    std::string take_text() { return std::move(current_.text); }
+
     uint32_t prefix(int depth) {
-        const Token t = current_;
-        switch (t.kind) {
+        const uint32_t position = current_.position;
+        switch (current_.kind) {
             case TokenKind::End:
                 fail_here("unexpected end of formula");
             case TokenKind::Number: {
+                NodeKind kind = current_.has_exponent ? NodeKind::Real
+                                : current_.has_dot    ? NodeKind::Decimal
+                                                      : NodeKind::Integer;
+                std::string text = take_text();
                 advance();
-                NodeKind kind = t.has_exponent ? NodeKind::Real
-                                : t.has_dot    ? NodeKind::Decimal
-                                               : NodeKind::Integer;
-                return leaf(kind, t.text, t.position);
+                return leaf(kind, std::move(text), position);
             }
             case TokenKind::String:
+            case TokenKind::Bracketed: {
+                NodeKind kind =
+                    current_.kind == TokenKind::String ? NodeKind::String : NodeKind::Name;
+                std::string text = take_text();
                 advance();
-                return leaf(NodeKind::String, t.text, t.position);
-            case TokenKind::Bracketed:
-                advance();
-                return leaf(NodeKind::Name, t.text, t.position);
+                return leaf(kind, std::move(text), position);
+            }
             case TokenKind::Word:
                 return word(depth);
             case TokenKind::Symbol:
@@ -421,10 +453,11 @@ private:
             return inner;
         }
         if (at_symbol("-") || at_symbol("+")) {
+            std::string op = take_text();
             advance();
-            return unary(t.text, expression(kUnary, depth + 1), t.position);
+            return unary(op, expression(kUnary, depth + 1), position);
         }
-        fail_here("unexpected " + describe(t));
+        fail_here("unexpected " + describe(current_));
     }
 
     uint32_t unary(const std::string& op, uint32_t operand, uint32_t position) {
@@ -437,32 +470,36 @@ private:
     }
 
     uint32_t word(int depth) {
-        const Token t = current_;
-        if (at(Keyword::Not)) {
+        const uint32_t position = current_.position;
+        const Keyword keyword = current_.keyword;
+        if (keyword == Keyword::Not) {
             advance();
-            return unary("not", expression(kNot, depth + 1), t.position);
+            return unary("not", expression(kNot, depth + 1), position);
         }
-        if (at(Keyword::Null)) {
+        if (keyword == Keyword::Null) {
             advance();
-            return leaf(NodeKind::Null, "null", t.position);
+            return leaf(NodeKind::Null, "null", position);
         }
-        if (at(Keyword::True) || at(Keyword::False)) {
+        if (keyword == Keyword::True || keyword == Keyword::False) {
+            std::string text = lowercase(current_.text);
             advance();
-            return leaf(NodeKind::Boolean, lowercase(t.text), t.position);
+            return leaf(NodeKind::Boolean, std::move(text), position);
         }
+        std::string text = take_text();
         advance();
-        if (t.keyword == Keyword::Case && !at_symbol("(")) return case_when(t.position, depth);
-        if (at_symbol("(")) return call(t, depth);
-        if (is_keyword(t.text)) lexer_.fail(t.position, "unexpected keyword " + lowercase(t.text));
-        return leaf(NodeKind::Name, t.text, t.position);
+        if (keyword == Keyword::Case && !at_symbol("(")) return case_when(position, depth);
+        if (at_symbol("(")) return call(text, position, depth);
+        if (keyword != Keyword::None)
+            lexer_.fail(position, "unexpected keyword " + lowercase(text));
+        return leaf(NodeKind::Name, std::move(text), position);
     }
 
-    uint32_t call(const Token& name, int depth) {
+    uint32_t call(const std::string& name, uint32_t position, int depth) {
         advance();  // (
         Node n;
         n.kind = NodeKind::Call;
-        n.text = lowercase(name.text);
-        n.position = name.position;
+        n.text = lowercase(name);
+        n.position = position;
         if (at_symbol("*")) {
             advance();
             n.star = true;
@@ -483,7 +520,7 @@ private:
         const size_t first = n.kids.size();
         while (true) {
             if (n.kids.size() - first >= kMaxInListItems) {
-                throw spec_error(path_,
+                throw spec_error(path_.str(),
                                  "more than " + std::to_string(kMaxInListItems) + " " + items,
                                  sqlstate::kInvalidParameterValue);
             }
@@ -518,7 +555,7 @@ private:
     }
 
     Lexer lexer_;
-    const std::string& path_;
+    const ErrorPath& path_;
     Token current_;
     Ast ast_;
 };
@@ -630,14 +667,14 @@ bool is_plain_identifier(std::string_view name) {
     return true;
 }
 
-Ast parse(std::string_view text, const std::string& json_path) {
+Ast parse(std::string_view text, const ErrorPath& json_path) {
     if (text.size() > kMaxFormulaLength) {
-        throw spec_error(json_path,
+        throw spec_error(json_path.str(),
                          "formula longer than " + std::to_string(kMaxFormulaLength) + " bytes",
                          sqlstate::kInvalidParameterValue);
     }
     if (text.find('\0') != std::string_view::npos) {
-        throw spec_error(json_path, "formula contains a NUL byte");
+        throw spec_error(json_path.str(), "formula contains a NUL byte");
     }
     return Parser(text, json_path).run();
 }

@@ -80,13 +80,13 @@ bool comparable(Type a, Type b) {
 
 class Resolver {
 public:
-    Resolver(const FormulaContext& ctx, const std::string& path) : ctx_(ctx), path_(path) {
+    Resolver(const FormulaContext& ctx, const ErrorPath& path) : ctx_(ctx), path_(path) {
         zone_name_ = ctx.zone ? ctx.zone->name() : std::string("UTC");
         zone_is_utc_ = !ctx.zone || ctx.zone->is_utc();
     }
 
     ExprPtr compile_text(std::string_view text, std::string* normalized) {
-        Ast ast = formula::parse(text, current_path());
+        Ast ast = formula::parse(text, here());
         if (normalized != nullptr) *normalized = formula::print(ast, ast.root);
         ExprPtr e = resolve(ast, ast.root);
         check_bare_columns(*e);
@@ -106,9 +106,14 @@ public:
     }
 
 private:
+    // The path as errors name it now, built when one is raised.
+    ErrorPath here() const {
+        return ErrorPath(
+            [](const void* r) { return static_cast<const Resolver*>(r)->current_path(); }, this);
+    }
+
     std::string current_path() const {
-        if (stack_.empty()) return path_;
-        std::string p = path_;
+        std::string p = path_.str();
         for (const std::string& f : stack_) p += ": in stored formula " + quote_for_message(f);
         return p;
     }
@@ -135,11 +140,11 @@ private:
         if (std::find(stack_.begin(), stack_.end(), f.first) != stack_.end()) {
             std::string chain;
             for (const std::string& s : stack_) chain += s + " -> ";
-            throw spec_error(path_, "formula cycle: " + chain + f.first,
+            throw spec_error(path_.str(), "formula cycle: " + chain + f.first,
                              sqlstate::kInvalidParameterValue);
         }
         stack_.push_back(f.first);
-        Ast ast = formula::parse(f.second, current_path());
+        Ast ast = formula::parse(f.second, here());
         ExprPtr e = resolve(ast, ast.root);
         stack_.pop_back();
         memo_.emplace(f.first, e);
@@ -185,7 +190,7 @@ private:
             case NodeKind::String:
                 return make_text(n.text);
             case NodeKind::Boolean:
-                return make_bool(n.text == "true");
+                return make_bool(std::string_view(n.text) == "true");
             case NodeKind::Null:
                 return make_null();
             case NodeKind::Name:
@@ -319,6 +324,13 @@ private:
         return e->type;
     }
 
+    // require_numeric for an operand of `op`, with the message built only on a fault.
+    Type numeric_operand(const Node& n, const ExprPtr& e, const std::string& op) const {
+        if (e->type == Type::Unknown) return Type::Integer;
+        if (is_numeric(e->type)) return e->type;
+        return require_numeric(n, e, "operator " + op);
+    }
+
     void require_type(const Node& n, const ExprPtr& e, Type t, std::string_view what) const {
         if (e->type != t && e->type != Type::Unknown) {
             fail(n, std::string(what) + " needs " + std::string(type_name(t)) + ", got " +
@@ -326,34 +338,65 @@ private:
         }
     }
 
+    // The function of a binary operator as the parser writes it ("and", "||", "+", "!=", ...).
+    static Func binary_func(std::string_view op) {
+        const char c = op.empty() ? '\0' : op[0];
+        const char d = op.size() > 1 ? op[1] : '\0';
+        switch (c) {
+            case 'a':
+                return Func::And;
+            case 'o':
+                return Func::Or;
+            case '|':
+                return Func::Concat;
+            case '+':
+                return Func::Add;
+            case '-':
+                return Func::Sub;
+            case '*':
+                return Func::Mul;
+            case '/':
+                return Func::Div;
+            case '%':
+                return Func::Mod;
+            case '=':
+                return Func::Eq;
+            case '!':
+                return Func::Ne;
+            case '<':
+                return d == '=' ? Func::Le : Func::Lt;
+            default:
+                return d == '=' ? Func::Ge : Func::Gt;
+        }
+    }
+
     ExprPtr binary(const Ast& ast, const Node& n) {
         ExprPtr a = resolve(ast, n.kids[0]);
         ExprPtr b = resolve(ast, n.kids[1]);
         const std::string& op = n.text;
-        if (op == "and" || op == "or") {
-            require_boolean(n, a, op);
-            require_boolean(n, b, op);
-            return make_call(op == "and" ? Func::And : Func::Or, {a, b}, Type::Boolean);
-        }
-        if (op == "||") return make_call(Func::Concat, {a, b}, Type::Text);
-        if (op == "+" || op == "-" || op == "*" || op == "/" || op == "%") {
-            Type ta = require_numeric(n, a, "operator " + op);
-            Type tb = require_numeric(n, b, "operator " + op);
-            Type t = numeric_rank(ta) > numeric_rank(tb) ? ta : tb;
-            Func f = op == "+"   ? Func::Add
-                     : op == "-" ? Func::Sub
-                     : op == "*" ? Func::Mul
-                     : op == "/" ? Func::Div
-                                 : Func::Mod;
-            return make_call(f, {a, b}, f == Func::Div ? Type::Double : t);
+        const Func f = binary_func(op);
+        switch (f) {
+            case Func::And:
+            case Func::Or:
+                require_boolean(n, a, op);
+                require_boolean(n, b, op);
+                return make_call(f, {a, b}, Type::Boolean);
+            case Func::Concat:
+                return make_call(Func::Concat, {a, b}, Type::Text);
+            case Func::Add:
+            case Func::Sub:
+            case Func::Mul:
+            case Func::Div:
+            case Func::Mod: {
+                Type ta = numeric_operand(n, a, op);
+                Type tb = numeric_operand(n, b, op);
+                Type t = numeric_rank(ta) > numeric_rank(tb) ? ta : tb;
+                return make_call(f, {a, b}, f == Func::Div ? Type::Double : t);
+            }
+            default:
+                break;
         }
         auto [x, y] = comparable_pair(n, a, b, op);
-        Func f = op == "="    ? Func::Eq
-                 : op == "!=" ? Func::Ne
-                 : op == "<"  ? Func::Lt
-                 : op == "<=" ? Func::Le
-                 : op == ">"  ? Func::Gt
-                              : Func::Ge;
         return make_call(f, {x, y}, Type::Boolean);
     }
 
@@ -465,7 +508,7 @@ private:
     }
     void find_bare_column(const Expr& e) const {
         if (e.kind == ExprKind::Column) {
-            throw spec_error(path_,
+            throw spec_error(path_.str(),
                              "column " + quote_for_message(e.column) +
                                  " must be inside an aggregate in a formula that aggregates",
                              sqlstate::kInvalidParameterValue);
@@ -475,7 +518,7 @@ private:
     }
 
     const FormulaContext& ctx_;
-    const std::string& path_;
+    const ErrorPath& path_;
     std::string zone_name_;
     bool zone_is_utc_ = true;
     std::vector<std::string> stack_;
@@ -537,14 +580,14 @@ constexpr FunctionEntry kFunctions[] = {
 };
 
 ExprPtr Resolver::call(const Ast& ast, const Node& n) {
-    if (n.text == "now" || n.text == "today") {
+    const std::string_view called = n.text;
+    if (called == "now" || called == "today") {
         arity(n, 0, 0);
         CivilTime local = ctx_.zone ? ctx_.zone->to_local(ctx_.now) : civil_from_micros(ctx_.now);
-        if (n.text == "today") return make_date(format_date(local));
+        if (called == "today") return make_date(format_date(local));
         return make_timestamp(format_timestamp(local));
     }
     const FunctionEntry* entry = nullptr;
-    const std::string_view called = n.text;
     for (const FunctionEntry& f : kFunctions) {
         if (called == f.name) {
             entry = &f;
@@ -727,16 +770,15 @@ NameKind classify_name(const SourceInfo& source, std::string_view name) {
 }
 
 ExprPtr compile_formula(std::string_view text, const FormulaContext& ctx,
-                        const std::string& json_path, std::string* normalized) {
+                        const ErrorPath& json_path, std::string* normalized) {
     return Resolver(ctx, json_path).compile_text(text, normalized);
 }
 
-ExprPtr compile_name(std::string_view name, const FormulaContext& ctx,
-                     const std::string& json_path) {
+ExprPtr compile_name(std::string_view name, const FormulaContext& ctx, const ErrorPath& json_path) {
     return Resolver(ctx, json_path).compile_named(name);
 }
 
-std::string normalize_formula(std::string_view text, const std::string& json_path) {
+std::string normalize_formula(std::string_view text, const ErrorPath& json_path) {
     formula::Ast ast = formula::parse(text, json_path);
     return formula::print(ast, ast.root);
 }

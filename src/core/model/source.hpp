@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,8 +24,8 @@ struct ColumnInfo {
 };
 
 struct SourceInfo {
-    std::string name;      // as registered (or the relation name for a plain relation)
-    TableRef relation;     // what FROM renders
+    std::string name;                  // as registered (or the relation name for a plain relation)
+    TableRef relation;                 // what FROM renders
     std::string dialect = "postgres";  // default dialect of translate
     std::vector<ColumnInfo> columns;
     // Stored formulas, name -> formula text, in a stable order.
@@ -36,11 +37,12 @@ struct SourceInfo {
     const std::string* find_formula(std::string_view name) const;
 };
 
-// Looks sources up by the name a spec uses. Throws Error 42P01 when there is none.
+// Looks sources up by the name a spec uses. Throws Error 42P01 when there is none. Shared, not
+// copied: a catalog that keeps its sources hands out the same one to every compilation.
 class Catalog {
 public:
     virtual ~Catalog() = default;
-    virtual SourceInfo find_source(const std::string& name) const = 0;
+    virtual std::shared_ptr<const SourceInfo> find_source(const std::string& name) const = 0;
 };
 
 }  // namespace quarry

@@ -20,8 +20,23 @@ void reject_nul(std::string_view text, const char* what) {
 }
 
 // Appends `text` between `quote` characters, doubling `quote` and, when `escape` is not 0,
-// doubling `escape` too.
-void delimited(std::string& out, std::string_view text, char quote, char escape = 0) {
+// doubling `escape` too. `what` names the text in the error on a NUL byte.
+void delimited(std::string& out, std::string_view text, char quote, char escape, const char* what) {
+    // Most text holds none of the bytes that need care: one pass finds out, and it is appended
+    // whole.
+    size_t clean = 0;
+    while (clean < text.size()) {
+        const char c = text[clean];
+        if (c == quote || c == '\0' || (escape != 0 && c == escape)) break;
+        ++clean;
+    }
+    if (clean == text.size()) {
+        out += quote;
+        out.append(text.data(), text.size());
+        out += quote;
+        return;
+    }
+    reject_nul(text, what);
     // No reserve here: an exact reserve per call would defeat the string's geometric growth.
     out += quote;
     size_t run_start = 0;
@@ -41,30 +56,26 @@ void delimited(std::string& out, std::string_view text, char quote, char escape 
 
 void standard_identifier(std::string& out, std::string_view ident) {
     check_identifier(ident);
-    reject_nul(ident, "an identifier");
-    delimited(out, ident, '"');
+    delimited(out, ident, '"', 0, "an identifier");
 }
 
 void standard_string(std::string& out, std::string_view text) {
-    reject_nul(text, "a string");
-    delimited(out, text, '\'');
+    delimited(out, text, '\'', 0, "a string");
 }
 
 void backslash_escaped_string(std::string& out, std::string_view text) {
-    reject_nul(text, "a string");
-    delimited(out, text, '\'', '\\');
+    delimited(out, text, '\'', '\\', "a string");
 }
 
 void mysql_identifier(std::string& out, std::string_view ident) {
     check_identifier(ident);
-    reject_nul(ident, "an identifier");
-    delimited(out, ident, '`');
+    delimited(out, ident, '`', 0, "an identifier");
 }
 
 void mysql_string(std::string& out, std::string_view text) {
     reject_nul(text, "a string");
     if (text.find('\\') == std::string_view::npos) {
-        delimited(out, text, '\'');
+        delimited(out, text, '\'', 0, "a string");
         return;
     }
     static constexpr char kHex[] = "0123456789ABCDEF";

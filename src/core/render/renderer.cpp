@@ -419,10 +419,22 @@ void SqlRenderer::temporal_literal(std::string& out, Type t, std::string_view te
             out += "TIMESTAMP ";
             append_string(out, checked_temporal_text(text));
             return;
-        case Type::TimestampTz:
+        case Type::TimestampTz: {
             out += "TIMESTAMPTZ ";
-            append_string(out, std::string(checked_temporal_text(text)) + "+00");
+            // The UTC text with its offset, built on the stack (a heap string per bound cost).
+            const std::string_view utc = checked_temporal_text(text);
+            char buffer[64];
+            if (utc.size() + 3 <= sizeof buffer) {
+                utc.copy(buffer, utc.size());
+                buffer[utc.size()] = '+';
+                buffer[utc.size() + 1] = '0';
+                buffer[utc.size() + 2] = '0';
+                append_string(out, std::string_view(buffer, utc.size() + 3));
+            } else {
+                append_string(out, std::string(utc) + "+00");
+            }
             return;
+        }
         case Type::Unknown:
         case Type::Boolean:
         case Type::Integer:

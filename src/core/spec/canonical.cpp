@@ -66,18 +66,31 @@ void write_json(std::string& out, const json& v);
 void write_string(std::string& out, std::string_view s) {
     static constexpr char kHex[] = "0123456789abcdef";
     out += '"';
-    for (char c : s) {
+    // Runs of plain bytes are appended whole; a table says which bytes are not plain.
+    static constexpr struct Escaped {
+        bool byte[256] = {};
+        constexpr Escaped() {
+            for (int c = 0; c < 0x20; ++c) byte[c] = true;
+            byte[static_cast<unsigned char>('"')] = true;
+            byte[static_cast<unsigned char>('\\')] = true;
+        }
+    } kEscaped;
+    size_t run_start = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (!kEscaped.byte[static_cast<unsigned char>(c)]) continue;
+        out.append(s.data() + run_start, i - run_start);
+        run_start = i + 1;
         if (c == '"' || c == '\\') {
             out += '\\';
             out += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
+        } else {
             out += "\\u00";
             out += kHex[(c >> 4) & 0xf];
             out += kHex[c & 0xf];
-        } else {
-            out += c;
         }
     }
+    out.append(s.data() + run_start, s.size() - run_start);
     out += '"';
 }
 
@@ -243,7 +256,7 @@ std::string fnv1a_hex(std::string_view text) {
 
 void SpecCompiler::finish_canonical() {
     if (!ctx_.describe) return;
-    const bool depends_on_now = uses_now(formulas_used_, names_used_, out_.source);
+    const bool depends_on_now = uses_now(formulas_used_, names_used_, *out_.source);
     out_.canonical = canonical_text(out_.resolved, depends_on_now ? &out_.now : nullptr);
     out_.hash = fnv1a_hex(out_.canonical);
 }

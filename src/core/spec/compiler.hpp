@@ -14,6 +14,21 @@ namespace quarry::spec_detail {
 
 inline constexpr int kMaxOrDepth = 32;
 
+// A JSON object of (key, value) pairs, built in place: nlohmann's initializer lists copy every
+// value and first test whether the list could be an object. For the resolved spec.
+inline void add_members(json::object_t&) {}
+template <typename Value, typename... Rest>
+void add_members(json::object_t& object, const char* key, Value&& value, Rest&&... rest) {
+    object.emplace(key, json(std::forward<Value>(value)));
+    add_members(object, std::forward<Rest>(rest)...);
+}
+template <typename... Members>
+json object_of(Members&&... members) {
+    json out(json::value_t::object);
+    add_members(*out.get_ptr<json::object_t*>(), std::forward<Members>(members)...);
+    return out;
+}
+
 // How the values a spec writes next to an operand (filters, having) are read.
 enum class ValueKind {
     Plain,         // by the operand's type (numbers, strings, booleans)

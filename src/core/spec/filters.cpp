@@ -289,9 +289,9 @@ ExprPtr SpecCompiler::predicate(const Operand& operand, const json& f, const Pat
 }
 
 Operand SpecCompiler::filter_operand(const std::string& column, const Path& path) {
-    switch (classify_name(out_.source, column)) {
+    switch (classify_name(*out_.source, column)) {
         case NameKind::Column: {
-            const ColumnInfo* info = resolve_column(out_.source, column);
+            const ColumnInfo* info = resolve_column(*out_.source, column);
             if (!is_temporal(info->type)) return Operand{name_expr(column, path), ValueKind::Plain};
             // Instants compare raw with bounds converted in C++: an index on the column serves.
             used_name(column);

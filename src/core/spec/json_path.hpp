@@ -27,6 +27,11 @@ public:
     Path key(std::string_view k) const&& = delete;
     Path index(size_t i) const&& = delete;
     std::string str() const;
+    // The path for the formula compiler's errors, as text only if one is raised; this Path must
+    // outlive it.
+    ErrorPath lazy() const {
+        return ErrorPath([](const void* p) { return static_cast<const Path*>(p)->str(); }, this);
+    }
     size_t depth() const { return depth_; }
 
 private:

@@ -141,14 +141,14 @@ void SpecCompiler::compile(const json& spec) {
     compile_options(find(spec, "options"));
     const json* time = find(spec, "time");
     compile_zone(time);
-    fctx_.source = &out_.source;
+    fctx_.source = out_.source.get();
     fctx_.zone = out_.zone;
     fctx_.now = out_.now;
 
     if (time != nullptr) {
         compile_time(*time, root.key("time"));
     } else {
-        if (describe_) out_.resolved["time"] = {{"timezone", out_.zone->name()}};
+        if (describe_) out_.resolved["time"] = object_of("timezone", out_.zone->name());
     }
     if (const json* groupby = find(spec, "groupby")) compile_groupby(*groupby, root.key("groupby"));
     first_metric_ = out_.query.columns.size();
@@ -178,9 +178,10 @@ void SpecCompiler::compile_source(const json& spec) {
         throw Error(sqlstate::kInternalError, "compile_spec called without a catalog");
     }
     out_.source = ctx_.catalog->find_source(name);
-    out_.query.from = out_.source.relation;
-    if (describe_) out_.resolved["source"] = out_.source.name;
-    if (describe_) out_.resolved["source_version"] = out_.source.version;
+    if (!out_.source) throw Error(sqlstate::kInternalError, "the catalog found no source");
+    out_.query.from = out_.source->relation;
+    if (describe_) out_.resolved["source"] = out_.source->name;
+    if (describe_) out_.resolved["source_version"] = out_.source->version;
 }
 
 void SpecCompiler::compile_options(const json* options) {
@@ -237,12 +238,12 @@ void SpecCompiler::compile_options(const json* options) {
 
 ExprPtr SpecCompiler::formula(const std::string& text, const Path& path, std::string* normalized) {
     used_formula(text);
-    return compile_formula(text, fctx_, path.str(), describe_ ? normalized : nullptr);
+    return compile_formula(text, fctx_, path.lazy(), describe_ ? normalized : nullptr);
 }
 
 ExprPtr SpecCompiler::name_expr(const std::string& name, const Path& path) {
     used_name(name);
-    return compile_name(name, fctx_, path.str());
+    return compile_name(name, fctx_, path.lazy());
 }
 
 void SpecCompiler::add_output(std::string name, ExprPtr expr, bool group_key, const Path& path) {
@@ -289,13 +290,13 @@ void SpecCompiler::compile_groupby(const json& list, const Path& path) {
             fail(formula_path, "a group key cannot aggregate", sqlstate::kInvalidParameterValue);
         }
         add_output(name, std::move(key), true, item_path.key("as"));
-        if (describe_) resolved.push_back({{"formula", std::move(normalized)}, {"as", name}});
+        if (describe_) resolved.push_back(object_of("formula", std::move(normalized), "as", name));
     }
     if (describe_) out_.resolved["groupby"] = std::move(resolved);
 }
 
 ExprPtr SpecCompiler::metric_by_name(const std::string& name, const Path& path, bool* summed) {
-    if (classify_name(out_.source, name) == NameKind::Unknown) {
+    if (classify_name(*out_.source, name) == NameKind::Unknown) {
         fail(path, "unknown column or measure " + quote_for_message(name),
              sqlstate::kUndefinedColumn);
     }
@@ -318,7 +319,7 @@ ExprPtr SpecCompiler::aggregate_column(const std::string& column, std::string_vi
         if (a.name == agg) found = &a;
     }
     if (found == nullptr) fail(agg_path, "unknown aggregate " + quote_for_message(agg));
-    if (classify_name(out_.source, column) == NameKind::Unknown) {
+    if (classify_name(*out_.source, column) == NameKind::Unknown) {
         fail(path, "unknown column " + quote_for_message(column), sqlstate::kUndefinedColumn);
     }
     ExprPtr x = name_expr(column, path);
@@ -347,7 +348,7 @@ void SpecCompiler::compile_metrics(const json& list, const Path& path) {
             // A summed column is the shorthand of {"column", "agg": "sum"}: resolve it so.
             if (describe_) {
                 if (summed) {
-                    resolved.push_back({{"column", name}, {"agg", "sum"}, {"as", name}});
+                    resolved.push_back(object_of("column", name, "agg", "sum", "as", name));
                 } else {
                     resolved.push_back(name);
                 }
@@ -375,7 +376,9 @@ void SpecCompiler::compile_metrics(const json& list, const Path& path) {
                      sqlstate::kInvalidParameterValue);
             }
             add_output(name, std::move(m), false, item_path.key("as"));
-            if (describe_) resolved.push_back({{"formula", std::move(normalized)}, {"as", name}});
+            if (describe_) {
+                resolved.push_back(object_of("formula", std::move(normalized), "as", name));
+            }
             continue;
         }
         check_keys(item, item_path, {"column", "agg", "as"});
@@ -393,7 +396,7 @@ void SpecCompiler::compile_metrics(const json& list, const Path& path) {
         std::string name = as == nullptr ? default_metric_name(agg_name, column_name)
                                          : expect_output_name(*as, item_path.key("as"));
         if (describe_)
-            resolved.push_back({{"column", column_name}, {"agg", agg_name}, {"as", name}});
+            resolved.push_back(object_of("column", column_name, "agg", agg_name, "as", name));
         add_output(std::move(name), std::move(m), false,
                    as == nullptr ? item_path : item_path.key("as"));
     }
@@ -449,7 +452,7 @@ void SpecCompiler::compile_order(const json& order, const Path& path) {
         }
         const int index = static_cast<int>(it - columns.begin());
         out_.query.order_by.push_back(OrderKey{it->expr, descending, index});
-        if (describe_) resolved.push_back({{"by", by}, {"dir", descending ? "desc" : "asc"}});
+        if (describe_) resolved.push_back(object_of("by", by, "dir", descending ? "desc" : "asc"));
     }
     if (describe_) out_.resolved["order"] = std::move(resolved);
 }
@@ -460,7 +463,7 @@ void SpecCompiler::default_order() {
     if (has_grain_) {
         const OutputColumn& bucket = out_.query.columns.front();
         out_.query.order_by.push_back(OrderKey{bucket.expr, false, 0});
-        if (describe_) resolved.push_back({{"by", bucket.name}, {"dir", "asc"}});
+        if (describe_) resolved.push_back(object_of("by", bucket.name, "dir", "asc"));
     }
     if (describe_) out_.resolved["order"] = std::move(resolved);
 }

@@ -41,7 +41,7 @@ Bounds typed_bounds(Type t, bool raw_column, const TimeRange& r) {
 }
 
 json resolved_range(const TimeRange& r, const std::string* text) {
-    json out = {{"from", format_instant(r.from)}, {"to", format_instant(r.to)}};
+    json out = object_of("from", format_instant(r.from), "to", format_instant(r.to));
     if (text != nullptr) out["text"] = *text;
     return out;
 }
@@ -69,7 +69,7 @@ void SpecCompiler::compile_time(const json& time, const Path& path) {
     expect_object(time, path);
     check_keys(time, path, {"column", "range", "grain", "timezone", "as"});
     json resolved;
-    if (describe_) resolved = {{"timezone", out_.zone->name()}};
+    if (describe_) resolved = object_of("timezone", out_.zone->name());
 
     TimeUnit grain = TimeUnit::Day;
     if (const json* g = find(time, "grain")) {
@@ -130,9 +130,9 @@ void SpecCompiler::compile_time(const json& time, const Path& path) {
     if (column != nullptr) {
         column_name = expect_string(*column, column_path);
     } else if (range != nullptr || has_grain_) {
-        column_name = out_.source.time_column;
+        column_name = out_.source->time_column;
         if (column_name.empty()) {
-            fail(column_path, "missing, and source " + quote_for_message(out_.source.name) +
+            fail(column_path, "missing, and source " + quote_for_message(out_.source->name) +
                                   " has no time_column");
         }
     }
@@ -165,10 +165,10 @@ void SpecCompiler::restrict_to_range(const std::string& column, const TimeRange&
                                      const Path& path) {
     ExprPtr x;
     bool raw = false;
-    switch (classify_name(out_.source, column)) {
+    switch (classify_name(*out_.source, column)) {
         case NameKind::Column: {
             // The raw column, not its wall-clock form: the comparison stays sargable.
-            const ColumnInfo* info = resolve_column(out_.source, column);
+            const ColumnInfo* info = resolve_column(*out_.source, column);
             used_name(column);
             x = make_column(info->physical_name.empty() ? info->name : info->physical_name,
                             info->type, info->nullable);
