@@ -33,6 +33,8 @@ public:
     // Whether render_* can render `f` with the contract's semantics (the FDW's shippability
     // walker asks before pushing down).
     virtual bool supports(Func f) const = 0;
+    // The SQL type a value of model type `t` is cast to (PostgreSQL: also a column type).
+    virtual std::string_view sql_type(Type t) const = 0;
 };
 
 // Looks a dialect up by name ("postgres", "mysql", "redshift"); Error 22023 if unknown.

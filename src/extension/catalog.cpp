@@ -220,10 +220,13 @@ void rethrow_for_unsupported_column(const Error& error,
     throw error;
 }
 
-Instant transaction_now() {
-    constexpr int64_t kUnixToPostgresEpoch =
-        static_cast<int64_t>(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;
-    return GetCurrentTransactionStartTimestamp() + kUnixToPostgresEpoch;
-}
+namespace {
+constexpr int64_t kUnixToPostgresEpoch =
+    static_cast<int64_t>(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;
+}  // namespace
+
+Instant transaction_now() { return GetCurrentTransactionStartTimestamp() + kUnixToPostgresEpoch; }
+
+TimestampTz timestamptz_from_instant(Instant t) { return t - kUnixToPostgresEpoch; }
 
 }  // namespace quarry::pg

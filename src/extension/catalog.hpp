@@ -110,5 +110,7 @@ auto with_unsupported_columns(const std::vector<UnsupportedColumn>& unsupported,
 
 // The transaction's start (what now() returns), as the core's Instant.
 Instant transaction_now();
+// PostgreSQL's TimestampTz (microseconds since 2000-01-01) from the core's Instant (since 1970).
+TimestampTz timestamptz_from_instant(Instant t);
 
 }  // namespace quarry::pg

@@ -9,7 +9,6 @@
 #include "cache.hpp"
 #include "common/error.hpp"
 #include "dialects/dialect.hpp"
-#include "render/quote.hpp"
 #include "rollup/rollup.hpp"
 #include "src/extension/datums.hpp"
 #include "src/extension/guard.hpp"
@@ -57,10 +56,9 @@ Oid parse_oid(const std::optional<std::string>& text) {
     return text ? static_cast<Oid>(std::stoul(*text)) : InvalidOid;
 }
 
+// A timestamptz selected as microseconds since 1970 (0 for NULL).
 TimestampTz from_unix_micros(const std::optional<std::string>& text) {
-    constexpr int64_t kUnixToPostgresEpoch =
-        static_cast<int64_t>(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;
-    return text ? std::stoll(*text) - kUnixToPostgresEpoch : 0;
+    return text ? pg::timestamptz_from_instant(std::stoll(*text)) : 0;
 }
 
 constexpr const char* kDefinitionColumns =
@@ -164,18 +162,14 @@ CompiledSpec compile_definition(const nlohmann::json& spec, pg::PgCatalog& catal
 
 TableRef table_of(const std::string& name) { return TableRef{{kSchema, name}, ""}; }
 
-std::string qualified_table(const std::string& name) {
-    std::string out;
-    quote::standard_identifier(out, kSchema);
-    out += '.';
-    quote::standard_identifier(out, name);
-    return out;
-}
+const Dialect& local_dialect() { return dialect_by_name(kLocalDialect); }
 
 std::string quoted_identifier(const std::string& identifier) {
-    std::string out;
-    quote::standard_identifier(out, identifier);
-    return out;
+    return local_dialect().quote_identifier(identifier);
+}
+
+std::string qualified_table(const std::string& name) {
+    return quoted_identifier(kSchema) + "." + quoted_identifier(name);
 }
 
 // --- serving -----------------------------------------------------------------------------------
@@ -190,11 +184,11 @@ std::optional<Candidate> find_candidate(const CompiledSpec& compiled, pg::PgCata
                                         nlohmann::json* reasons) {
     const Oid relation = catalog.relation();
     const Oid server = catalog.foreign_server();
-    std::vector<Definition> definitions = definitions_over(relation);
+    const std::vector<Definition>& definitions = definitions_over(relation);
     if (definitions.empty()) return std::nullopt;
     const std::string scope = cache::serving_scope(relation, server);
     const Instant now = pg::transaction_now();
-    for (Definition& d : definitions) {
+    for (const Definition& d : definitions) {
         auto refuse = [&](const std::string& why) {
             if (reasons != nullptr) reasons->push_back({{"name", d.name}, {"reason", why}});
         };
@@ -223,7 +217,7 @@ std::optional<Candidate> find_candidate(const CompiledSpec& compiled, pg::PgCata
                 refuse(r.reason);
                 continue;
             }
-            return Candidate{std::move(d), std::move(r)};
+            return Candidate{d, std::move(r)};
         } catch (const Error& e) {
             refuse(e.what());
         }
@@ -247,7 +241,7 @@ std::optional<Datum> serve(const CompiledSpec& compiled, pg::PgCatalog& catalog)
     if (!found) return std::nullopt;
     pg::ResultMeta meta;
     meta.dialect = kLocalDialect;
-    meta.sql = dialect_by_name(kLocalDialect).render_query(found->rollup.query);
+    meta.sql = local_dialect().render_query(found->rollup.query);
     meta.hash = compiled.hash;
     meta.extra = meta_members(found->definition);
     std::vector<pg::ResultColumn> columns;
@@ -270,7 +264,7 @@ nlohmann::json explain(const CompiledSpec& compiled, pg::PgCatalog& catalog) {
     if (found) {
         out["served_from"] = found->definition.name;
         out["refreshed_at"] = found->definition.refreshed_at.value_or("");
-        out["sql"] = dialect_by_name(kLocalDialect).render_query(found->rollup.query);
+        out["sql"] = local_dialect().render_query(found->rollup.query);
     } else if (reasons.empty()) {
         out["reason"] = "no materialization is defined over the source";
     } else {
@@ -284,29 +278,11 @@ nlohmann::json explain(const CompiledSpec& compiled, pg::PgCatalog& catalog) {
 
 namespace {
 
-// The PostgreSQL type of a stored column.
-const char* column_type(const Expr& e) {
+// The PostgreSQL type of a stored column: the dialect's, but a sum of integers is numeric (the
+// sum of bigints may not fit a bigint).
+std::string_view column_type(const Expr& e) {
     const bool summed = e.kind == ExprKind::Call && (e.func == Func::Sum || e.func == Func::SumIf);
-    switch (e.type) {
-        case Type::Boolean:
-            return "boolean";
-        case Type::Integer:
-            return summed ? "numeric" : "bigint";  // a sum of bigints may not fit a bigint
-        case Type::Numeric:
-            return "numeric";
-        case Type::Double:
-            return "double precision";
-        case Type::Date:
-            return "date";
-        case Type::Timestamp:
-            return "timestamp";
-        case Type::TimestampTz:
-            return "timestamptz";
-        case Type::Text:
-        case Type::Unknown:
-            break;
-    }
-    return "text";
+    return local_dialect().sql_type(summed && e.type == Type::Integer ? Type::Numeric : e.type);
 }
 
 // (Re)creates the table, empty, owned by `owner`; `exists`: drop the old one first.
@@ -318,7 +294,9 @@ void create_table(pg::SpiSession& spi, const std::string& name, const Materializ
     auto add = [&](const StoredColumn& c) {
         if (!first) ddl += ", ";
         first = false;
-        ddl += quoted_identifier(c.name) + " " + column_type(*c.expr);
+        ddl += quoted_identifier(c.name);
+        ddl += ' ';
+        ddl += column_type(*c.expr);
     };
     for (const StoredColumn& k : shape.keys) add(k);
     for (const StoredColumn& c : shape.components) add(c);
@@ -346,7 +324,7 @@ uint64_t insert_rows(pg::SpiSession& spi, const std::string& name, const Materia
         if (i > 0) sql += ", ";
         sql += quoted_identifier(query.columns[i].name);
     }
-    sql += ") " + dialect_by_name(kLocalDialect).render_query(query);
+    sql += ") " + local_dialect().render_query(query);
     return spi.execute(sql.c_str());
 }
 
@@ -441,6 +419,7 @@ nlohmann::json refresh(const std::string& name, bool full) {
     RefreshPlan plan;
     plan.definition = std::move(*found);
     nlohmann::json stats;
+    Oid relation = InvalidOid;
     {
         // Everything that reads the source runs with the owner's rights.
         worker::AsRole as_owner(plan.definition.owner);
@@ -460,13 +439,10 @@ nlohmann::json refresh(const std::string& name, bool full) {
             plan.shape = materialized_shape(plan.definition.spec, here);
             plan.source = here.source->relation;
         }
+        relation = catalog.relation();
         stats = refresh_as_owner(spi, plan, full, now);
-        stats["relation"] = std::to_string(catalog.relation());
     }
-    const double elapsed_ms = static_cast<double>(GetCurrentTimestamp() - started) / 1000.0;
-    stats["elapsed_ms"] = elapsed_ms;
-    const std::string relation = stats["relation"].get<std::string>();
-    stats.erase("relation");
+    stats["elapsed_ms"] = static_cast<double>(GetCurrentTimestamp() - started) / 1000.0;
     std::vector<pg::SpiRow> updated;
     pg::as_catalog_owner([&] {
         updated = spi.query(
@@ -477,7 +453,7 @@ nlohmann::json refresh(const std::string& name, bool full) {
             "WHERE name OPERATOR(pg_catalog.=) $1 "
             "RETURNING (pg_catalog.date_part('epoch', next_refresh) OPERATOR(pg_catalog.*) "
             "1000000)::pg_catalog.int8",
-            {name, plan.compiled.hash, plan.scope, relation, stats.dump()}, false);
+            {name, plan.compiled.hash, plan.scope, std::to_string(relation), stats.dump()}, false);
     });
     definitions_changed();
     if (!updated.empty()) {

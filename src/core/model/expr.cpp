@@ -302,17 +302,23 @@ std::shared_ptr<Expr> literal_of(Type t) {
     return e;
 }
 
+// What a call's arguments decide: whether it aggregates, and its height.
+void set_args(Expr& call, std::vector<ExprPtr> args) {
+    call.args = std::move(args);
+    call.contains_aggregate = is_aggregate(call.func);
+    call.height = 1;
+    for (const ExprPtr& a : call.args) {
+        call.contains_aggregate |= a->contains_aggregate;
+        call.height = std::max(call.height, a->height + 1);
+    }
+}
+
 std::shared_ptr<Expr> new_call(Func f, std::vector<ExprPtr> args, Type result_type) {
     auto e = new_expr();
     e->kind = ExprKind::Call;
     e->func = f;
     e->type = result_type;
-    e->args = std::move(args);
-    e->contains_aggregate = is_aggregate(f);
-    for (const ExprPtr& a : e->args) {
-        e->contains_aggregate |= a->contains_aggregate;
-        e->height = std::max(e->height, a->height + 1);
-    }
+    set_args(*e, std::move(args));
     return e;
 }
 
@@ -409,6 +415,13 @@ ExprPtr make_to_local(ExprPtr instant, std::string zone) {
     auto e = new_call(Func::ToLocalTime, {std::move(instant)}, Type::Timestamp);
     e->text = std::move(zone);
     e->nullable = compute_nullable(*e);
+    return e;
+}
+
+ExprPtr with_args(const Expr& call, std::vector<ExprPtr> args) {
+    auto e = new_expr();
+    *e = call;
+    set_args(*e, std::move(args));
     return e;
 }
 

@@ -117,6 +117,10 @@ ExprPtr make_time_call(Func f, TimeUnit unit, std::vector<ExprPtr> args, Type re
 ExprPtr make_case(std::vector<ExprPtr> args, bool has_else, Type result_type);
 ExprPtr make_to_local(ExprPtr instant, std::string zone);
 
+// The call `call` over other arguments (its function, unit, zone and type kept; what depends on
+// the arguments computed again).
+ExprPtr with_args(const Expr& call, std::vector<ExprPtr> args);
+
 // Structural equality: the same node kinds, functions, units, types, literals and columns.
 bool same_expr(const Expr& a, const Expr& b);
 

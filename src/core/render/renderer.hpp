@@ -58,6 +58,7 @@ public:
     // Every function by default; a dialect that cannot honour one overrides this, and rendering
     // that function then throws 0A000.
     bool supports(Func f) const override;
+    std::string_view sql_type(Type t) const final { return cast_type(t); }
 
 protected:
     // Text compared for equality (=, <>, IN, GROUP BY, DISTINCT) or for order (<, ORDER BY, min).

@@ -1,7 +1,6 @@
 #include "rollup/rollup.hpp"
 
 #include <algorithm>
-#include <memory>
 #include <utility>
 
 #include "common/error.hpp"
@@ -120,18 +119,6 @@ CivilTime step_back(const CivilTime& start, TimeUnit grain) {
         }
     }
     return start;
-}
-
-std::shared_ptr<Expr> with_args(const Expr& call, std::vector<ExprPtr> args) {
-    auto e = std::make_shared<Expr>(call);
-    e->args = std::move(args);
-    e->contains_aggregate = is_aggregate(e->func);
-    e->height = 1;
-    for (const ExprPtr& a : e->args) {
-        e->contains_aggregate = e->contains_aggregate || a->contains_aggregate;
-        e->height = std::max(e->height, a->height + 1);
-    }
-    return e;
 }
 
 // One rollup: the spec's expressions rewritten over the materialization's table.
