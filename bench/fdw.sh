@@ -173,6 +173,17 @@ data_up() {
     fi
 }
 
+# The stand-in plays Redshift, which has no PostgreSQL parallel query. Left at PostgreSQL's
+# default, plain statements (the direct client, quarry_fdw) get Gather plans while postgres_fdw's
+# cursors cannot, and on this machine's 2 shared cores the Gather costs more than it gains: the
+# comparison would then measure PostgreSQL's cursor rule rather than the FDWs.
+# QUARRY_BENCH_RS_PARALLEL sets max_parallel_workers_per_gather on the stand-in (default 0).
+RS_PARALLEL=${QUARRY_BENCH_RS_PARALLEL:-0}
+standin_settings() {
+    psql -X -q -v ON_ERROR_STOP=1 -h "$QUARRY_RS_HOST" -p "$QUARRY_RS_PORT" -U postgres \
+        -d "$QUARRY_RS_DB" -c "ALTER DATABASE $QUARRY_RS_DB SET max_parallel_workers_per_gather = $RS_PARALLEL"
+}
+
 # ---------------------------------------------------------------------------------------------
 # The report, from the files of a run in $OUT (times.tsv, explain.tsv, memory.tsv, context.tsv):
 # also `bench/fdw.sh report`, which runs nothing.
@@ -324,7 +335,10 @@ write_report() {
         echo "both. The queries: bench/fdw_queries.sql (the direct MySQL client runs the hand-written"
         echo "MySQL form, everything else the PostgreSQL form). The FDWs run with their default options"
         echo "(fetch sizes included) and \`jit = off\` on the primary; every FDW's foreign tables come"
-        echo "from its IMPORT FOREIGN SCHEMA."
+        echo "from its IMPORT FOREIGN SCHEMA. The Redshift stand-in runs with"
+        echo "\`max_parallel_workers_per_gather = $(ctx rs_parallel)\` (bench/fdw.sh, standin_settings: Redshift has"
+        echo "no PostgreSQL parallel query, and postgres_fdw's cursors get none while plain statements"
+        echo "would)."
         echo
         echo "## MariaDB: direct client, mysql_fdw, quarry_fdw (dialect mysql)"
         echo
@@ -439,6 +453,7 @@ trap 'exit 143' TERM
 
 servers_up
 data_up
+standin_settings
 
 # The queries, one line each: $OUT/queries.{mysql,postgres}.tsv (name<TAB>sql), kinds.tsv and
 # titles.tsv (name<TAB>kind | title).
@@ -580,6 +595,7 @@ run_engine() { # engine -> timer output on stdout
         "$(psql -X -At -d postgres -c 'SHOW server_version' | cut -d' ' -f1)" \
         "$(dpkg-query -W -f='${Version}' postgresql-15-mysql-fdw 2>/dev/null || echo '?')" \
         "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src dialects control 2>/dev/null || echo ' (with uncommitted changes)')"
+    printf 'rs_parallel\t%s\n' "$RS_PARALLEL"
     printf 'load_start\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$OUT/context.tsv"
 : >"$OUT/times.tsv"

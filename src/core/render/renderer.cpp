@@ -33,6 +33,27 @@ bool may_be_null(const Query& q, const Expr& e) {
     return !sum_or_extreme || e.args.front()->nullable;
 }
 
+// Whether every column `e` reads is read inside an aggregate (so `e` is valid in any grouped
+// query, whatever the GROUP BY keys are).
+bool reads_columns_only_in_aggregates(const Expr& e) {
+    if (e.kind == ExprKind::Column) return false;
+    if (e.kind != ExprKind::Call || is_aggregate(e.func)) return true;
+    for (const ExprPtr& a : e.args) {
+        if (a && !reads_columns_only_in_aggregates(*a)) return false;
+    }
+    return true;
+}
+
+bool is_group_key(const Query& q, const Expr& e) {
+    for (const ExprPtr& key : q.group_by) {
+        if (same_expr(*key, e)) return true;
+    }
+    return false;
+}
+
+// A text key grouped by its exact form: the engine's own `=` on it would fold.
+bool is_folded_text_key(const Expr& key) { return is_text(key) && !is_literal(key); }
+
 // The 1-based position of `key` in the SELECT list, or 0.
 size_t output_position(const Query& q, const Expr& key) {
     for (size_t i = 0; i < q.columns.size(); ++i) {
@@ -137,24 +158,57 @@ std::string SqlRenderer::render_query(const Query& q) const {
     if (q.columns.empty()) internal("a query must select at least one column");
     std::string out;
     out.reserve(256 + 96 * (q.columns.size() + q.where.size() + q.having.size()));
+    const bool keys_alone = groups_text_by_exact_form_alone(q);
     out += "SELECT ";
-    select_list(out, q);
+    select_list(out, q, keys_alone);
     from(out, q.from);
     for (const Join& join : q.joins) joined(out, join);
     conjunction(out, " WHERE ", q.where);
-    group_by(out, q);
+    group_by(out, q, keys_alone);
     conjunction(out, " HAVING ", q.having);
     order_by(out, q);
     limit_offset(out, q);
     return out;
 }
 
-void SqlRenderer::select_list(std::string& out, const Query& q) const {
+bool SqlRenderer::groups_text_by_exact_form_alone(const Query& q) const {
+    if (exact_text_equality() || !group_text_by_exact_form_alone()) return false;
+    bool any_folded_key = false;
+    for (const ExprPtr& key : q.group_by) any_folded_key |= is_folded_text_key(*key);
+    if (!any_folded_key) return false;
+    // Such a key may then appear only whole: as a selected column (MIN(key)) or an ORDER BY key
+    // (its exact form, which is what the rows are grouped by). Anything else reading a column
+    // outside an aggregate keeps the ordinary form.
+    for (const OutputColumn& c : q.columns) {
+        if (c.expr && !is_group_key(q, *c.expr) && !reads_columns_only_in_aggregates(*c.expr)) {
+            return false;
+        }
+    }
+    for (const ExprPtr& term : q.having) {
+        if (!reads_columns_only_in_aggregates(*term)) return false;
+    }
+    for (const OrderKey& key : q.order_by) {
+        if (key.expr && key.output_index < 0 && !is_group_key(q, *key.expr) &&
+            !reads_columns_only_in_aggregates(*key.expr)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+void SqlRenderer::select_list(std::string& out, const Query& q, bool keys_alone) const {
     for (size_t i = 0; i < q.columns.size(); ++i) {
         const OutputColumn& c = q.columns[i];
         if (!c.expr) internal("output column \"" + c.name + "\" has no expression");
         if (i > 0) out += ", ";
-        expr(out, *c.expr);
+        if (keys_alone && is_folded_text_key(*c.expr) && is_group_key(q, *c.expr)) {
+            // Every row of the group holds the same bytes: any one of them is the key.
+            out += "MIN(";
+            expr(out, *c.expr);
+            out += ')';
+        } else {
+            expr(out, *c.expr);
+        }
         out += " AS ";
         append_identifier(out, c.name);
     }
@@ -202,13 +256,18 @@ void SqlRenderer::conjunction(std::string& out, std::string_view keyword,
     }
 }
 
-void SqlRenderer::group_by(std::string& out, const Query& q) const {
+void SqlRenderer::group_by(std::string& out, const Query& q, bool keys_alone) const {
     bool first = true;
     auto separator = [&] {
         out += first ? " GROUP BY " : ", ";
         first = false;
     };
     for (const ExprPtr& key : q.group_by) {
+        if (keys_alone && is_folded_text_key(*key)) {
+            separator();
+            text_operand(out, *key, TextUse::Equality, true, prec::kLowest);
+            continue;
+        }
         const size_t position = output_position(q, *key);
         // A constant that is not selected does not split groups (and a bare integer would be
         // read as an ordinal), so it is left out, unless it is the only key.
@@ -223,11 +282,15 @@ void SqlRenderer::group_by(std::string& out, const Query& q) const {
         }
         // Keys the engine groups by a folding collation are also grouped by their exact form:
         // the groups are then exact, and the selected key stays ordinary text.
-        if (is_text(*key) && !is_literal(*key) && !exact_text_equality()) {
+        if (is_folded_text_key(*key) && !exact_text_equality()) {
             out += ", ";
-            text_operand(out, *key, TextUse::Equality, true, prec::kLowest);
+            exact_group_key(out, *key);
         }
     }
+}
+
+void SqlRenderer::exact_group_key(std::string& out, const Expr& key) const {
+    text_operand(out, key, TextUse::Equality, true, prec::kLowest);
 }
 
 void SqlRenderer::order_by(std::string& out, const Query& q) const {
