@@ -118,6 +118,14 @@ restart_stopped_servers() {
     fi
 }
 
+# The primary preloads quarry (shared_preload_libraries), so a server left running by an earlier
+# run still maps the quarry.so of then: after an install it is restarted on the new one.
+restart_primary() {
+    log "restarting the primary on the quarry.so just installed"
+    setsid as_pg "$QUARRY_PG_BINDIR/pg_ctl" -D "$QUARRY_PG_DATA" -l "$QUARRY_PG_DATA/../server.log" \
+        -m fast -w -t 60 restart >/dev/null 9>&-
+}
+
 servers_up() {
     if scripts/servers.sh status >/dev/null 2>&1; then
         log "reusing the running servers of $QUARRY_SERVERS_DIR"
@@ -452,6 +460,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 servers_up
+[[ $WITH_QUARRY == 1 ]] && restart_primary
 data_up
 standin_settings
 
