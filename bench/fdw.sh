@@ -91,7 +91,7 @@ restart_stopped_servers() {
         if ! as_pg "$QUARRY_PG_BINDIR/pg_ctl" -D "$data" status >/dev/null 2>&1; then
             log "restarting PostgreSQL in $data"
             # 9>&-: do not hand an inherited lock (flock) to the server.
-            setsid as_pg "$QUARRY_PG_BINDIR/pg_ctl" -D "$data" -l "$data/../server.log" -w -t 60 \
+            as_pg setsid "$QUARRY_PG_BINDIR/pg_ctl" -D "$data" -l "$data/../server.log" -w -t 60 \
                 start >/dev/null 9>&- || return 1
         fi
     done
@@ -122,7 +122,7 @@ restart_stopped_servers() {
 # run still maps the quarry.so of then: after an install it is restarted on the new one.
 restart_primary() {
     log "restarting the primary on the quarry.so just installed"
-    setsid as_pg "$QUARRY_PG_BINDIR/pg_ctl" -D "$QUARRY_PG_DATA" -l "$QUARRY_PG_DATA/../server.log" \
+    as_pg setsid "$QUARRY_PG_BINDIR/pg_ctl" -D "$QUARRY_PG_DATA" -l "$QUARRY_PG_DATA/../server.log" \
         -m fast -w -t 60 restart >/dev/null 9>&-
 }
 
