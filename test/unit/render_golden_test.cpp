@@ -682,6 +682,21 @@ TEST(RenderGolden, SumsAndAveragesAreExactOrDouble) {
               R"(SUM(CAST("qty" AS DECIMAL(38,0))))");
     CHECK_SQL(fn(Func::Sum, {kRevenue}, Type::Double), R"(SUM("revenue"))", "SUM(`revenue`)",
               R"(SUM("revenue"))");
+    // Redshift: values bounded like an INTEGER cannot overflow SUM's BIGINT; others can.
+    const ExprPtr big = boolean(Func::Gt, {kQty, lit(10)});
+    CHECK_SQL(fn(Func::Sum, {fn(Func::If, {big, lit(1), lit(0)}, Type::Integer)}, Type::Numeric),
+              R"(SUM(CASE WHEN "qty" > 10 THEN 1 ELSE 0 END))",
+              "SUM(CASE WHEN `qty` > 10 THEN 1 ELSE 0 END)",
+              R"(SUM(CASE WHEN "qty" > 10 THEN 1 ELSE 0 END))");
+    CHECK_SQL(fn(Func::Sum, {fn(Func::If, {big, lit(int64_t{1} << 40), lit(0)}, Type::Integer)},
+                 Type::Numeric),
+              R"(SUM(CASE WHEN "qty" > 10 THEN 1099511627776 ELSE 0 END))",
+              "SUM(CASE WHEN `qty` > 10 THEN 1099511627776 ELSE 0 END)",
+              R"(SUM(CAST(CASE WHEN "qty" > 10 THEN 1099511627776 ELSE 0 END AS DECIMAL(38,0))))");
+    CHECK_SQL(fn(Func::Sum, {fn(Func::If, {big, kQty, lit(0)}, Type::Integer)}, Type::Numeric),
+              R"(SUM(CASE WHEN "qty" > 10 THEN "qty" ELSE 0 END))",
+              "SUM(CASE WHEN `qty` > 10 THEN `qty` ELSE 0 END)",
+              R"(SUM(CAST(CASE WHEN "qty" > 10 THEN "qty" ELSE 0 END AS DECIMAL(38,0))))");
     CHECK_SQL(fn(Func::Avg, {kQty}, Type::Double), R"(AVG(CAST("qty" AS double precision)))",
               "AVG(CAST(`qty` AS DOUBLE))", R"(AVG(CAST("qty" AS double precision)))");
     CHECK_SQL(fn(Func::Avg, {kRevenue}, Type::Double), R"(AVG("revenue"))",
