@@ -133,7 +133,8 @@ TEST(RenderGolden, TextEqualityIsExact) {
               "`country` = 'FR' AND CAST(`country` AS BINARY) = 'FR'",
               R"("country" = 'FR' AND "country" || CHR(1) = 'FR' || CHR(1))");
     CHECK_SQL(boolean(Func::Ne, {kCountry, txt("FR")}), R"("country" <> 'FR')",
-              "CAST(`country` AS BINARY) <> 'FR'", R"("country" || CHR(1) <> 'FR' || CHR(1))");
+              "`country` <> 'FR' OR CAST(`country` AS BINARY) <> 'FR'",
+              R"("country" <> 'FR' OR "country" || CHR(1) <> 'FR' || CHR(1))");
     CHECK_SQL(boolean(Func::Eq, {fn(Func::Upper, {kCountry}, Type::Text), txt("FR")}),
               R"(UPPER("country") = 'FR')", "CAST(UPPER(`country`) AS BINARY) = 'FR'",
               R"(UPPER("country") || CHR(1) = 'FR' || CHR(1))");
@@ -904,7 +905,8 @@ TEST(RenderGolden, DashboardQuery) {
           "CAST(SUM(`revenue` - `cost`) AS DOUBLE) / NULLIF(SUM(`revenue`), 0) AS `margin_pct` "
           "FROM `public`.`orders` WHERE `country` IN ('FR', 'DE') AND "
           "CAST(`country` AS BINARY) IN ('FR', 'DE') AND "
-          "(CAST(`status` AS BINARY) <> 'cancelled' OR `status` IS NULL) AND "
+          "(`status` <> 'cancelled' OR CAST(`status` AS BINARY) <> 'cancelled' OR "
+          "`status` IS NULL) AND "
           "`order_date` >= TIMESTAMP '2025-10-31 23:00:00' AND "
           "`order_date` < TIMESTAMP '2026-10-31 23:00:00' "
           "GROUP BY CAST(`country` AS BINARY), CAST(UPPER(`product_category`) AS BINARY), 3 "
@@ -915,7 +917,8 @@ TEST(RenderGolden, DashboardQuery) {
           R"(SUM("revenue" - "cost") / NULLIF(SUM("revenue"), 0) AS "margin_pct" )"
           R"(FROM "public"."orders" WHERE "country" IN ('FR', 'DE') AND )"
           R"("country" || CHR(1) IN ('FR' || CHR(1), 'DE' || CHR(1)) AND )"
-          R"(("status" || CHR(1) <> 'cancelled' || CHR(1) OR "status" IS NULL) AND )"
+          R"(("status" <> 'cancelled' OR "status" || CHR(1) <> 'cancelled' || CHR(1) OR )"
+          R"("status" IS NULL) AND )"
           R"("order_date" >= TIMESTAMPTZ '2025-10-31 23:00:00+00' AND )"
           R"("order_date" < TIMESTAMPTZ '2026-10-31 23:00:00+00' )"
           R"(GROUP BY 1, OCTET_LENGTH("country"), 2, OCTET_LENGTH(UPPER("product_category")), 3 )"

@@ -761,6 +761,16 @@ void SqlRenderer::comparison(std::string& out, const Expr& e, std::string_view o
         exact(prec::kAnd);
         return;
     }
+    if (e.func == Func::Ne && column_vs_value) {
+        // Values the collation calls different are different bytes too: only the rows it calls
+        // equal pay for the exact comparison (it is the only one NULL can reach, with the same
+        // result).
+        Parens p(out, prec::kOr < ctx);
+        plain(prec::kOr);
+        out += " OR ";
+        exact(prec::kOr);
+        return;
+    }
     exact(ctx);
 }
 
