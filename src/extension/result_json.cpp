@@ -380,7 +380,7 @@ Datum run_to_jsonb(const std::vector<ResultColumn>& columns, const ResultMeta& m
     auto started = std::chrono::steady_clock::now();
     {
         SpiSession spi;
-        spi.run_into(meta.sql.c_str(), &receiver->pub);
+        spi.run_into(meta.sql, &receiver->pub);
     }
     std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - started;
     // SPI reports SPI_OK_UTILITY for a SELECT into a receiver of its own; ask the executor.
