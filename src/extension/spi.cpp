@@ -6,6 +6,7 @@
 
 #include "common/error.hpp"
 #include "guard.hpp"
+#include "statement_plans.hpp"
 
 namespace quarry::pg {
 
@@ -89,11 +90,12 @@ std::vector<SpiRow> SpiSession::query(const char* sql, const std::vector<SpiValu
     return rows;
 }
 
-int SpiSession::run_into(const char* sql, DestReceiver* dest) {
+int SpiSession::run_into(const std::string& sql, DestReceiver* dest) {
+    StatementPlan kept(sql);
     SPIExecuteOptions options{};
     options.read_only = true;
     options.dest = dest;
-    int rc = pg_call([&] { return SPI_execute_extended(sql, &options); });
+    int rc = pg_call([&] { return SPI_execute_plan_extended(kept.plan(), &options); });
     if (rc < 0) {
         throw Error(sqlstate::kInternalError,
                     std::string("SPI failed: ") + SPI_result_code_string(rc));

@@ -36,9 +36,9 @@ public:
     // Like query, for statements without a result; returns the number of rows processed.
     uint64_t execute(const char* sql, const std::vector<SpiValue>& params = {});
     // Runs a read-only statement whose rows go to `dest` as the executor produces them
-    // (planned for all its rows, unlike a cursor). Returns the SPI result code (SPI_OK_UTILITY
-    // for a SELECT: ask the receiver what ran).
-    int run_into(const char* sql, DestReceiver* dest);
+    // (planned for all its rows, unlike a cursor), with its kept plan (statement_plans.hpp).
+    // Returns the SPI result code (SPI_OK_UTILITY for a SELECT: ask the receiver what ran).
+    int run_into(const std::string& sql, DestReceiver* dest);
 
 private:
     int run(const char* sql, const std::vector<SpiValue>& params, bool read_only);
