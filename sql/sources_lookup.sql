@@ -1,5 +1,5 @@
 -- How quarry.run finds a registered source: quarry.sources and quarry.formulas read under the
--- statement's snapshot (an index scan, src/extension/catalog.cpp), with the caller's rights on
+-- statement's snapshot (src/extension/catalog.cpp), with the caller's rights on
 -- them, row-level security included, as a query of theirs would.
 CREATE EXTENSION quarry;
 CREATE TABLE sl_orders (country text, revenue numeric, cost numeric);

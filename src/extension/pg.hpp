@@ -45,7 +45,6 @@ extern "C" {
 #include "postgres.h"
 }
 extern "C" {
-#include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/relation.h"
 #include "access/table.h"
@@ -71,15 +70,12 @@ extern "C" {
 #include "utils/date.h"
 #include "utils/datetime.h"
 #include "utils/elog.h"
-#include "utils/fmgroids.h"
 #include "utils/guc.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/rel.h"
-#include "utils/rls.h"
-#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 #include "utils/varlena.h"

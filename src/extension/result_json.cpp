@@ -35,14 +35,13 @@ struct ColumnFormat {
     FmgrInfo output;  // for Other
 };
 
-// The executor hands every result row to this receiver, which pushes it onto the jsonb being
-// built. Everything below runs inside the executor, under the pg_call around SPI: plain C, no
-// C++ objects.
-struct JsonbRowReceiver {
+// The executor hands every result row to this receiver, which appends it to `out`. Everything
+// below runs inside the executor, under the pg_call around SPI: plain C, no C++ objects.
+struct JsonRowReceiver {
     DestReceiver pub;  // first member: the executor sees a DestReceiver
-    JsonbParseState** state;
-    MemoryContext keep;         // the jsonb being built and the column formats (the caller's)
-    MemoryContext row_context;  // a row's temporaries (detoasted values, output text); reset
+    StringInfo out;
+    MemoryContext keep;         // where per-column formats live (the function's context)
+    MemoryContext row_context;  // reset after every row
     int expected_columns;
     int operation;  // the statement's CmdType, once the executor started; -1 before
     ColumnFormat* formats;
@@ -84,136 +83,142 @@ ValueKind value_kind(Oid base_type) {
     }
 }
 
-// The JsonbValues below point at memory of the context current when they are made, which must
-// live until JsonbValueToJsonb copies them into the result.
-
-void set_null(JsonbValue* out) { out->type = jbvNull; }
-
-void set_string(JsonbValue* out, const char* text, size_t length) {
-    out->type = jbvString;
-    out->val.string.val = pnstrdup(text, length);
-    out->val.string.len = static_cast<int>(length);
+void append_integer(StringInfo out, int64 value) {
+    char buffer[MAXINT8LEN + 1];
+    int length = pg_lltoa(value, buffer);
+    appendBinaryStringInfo(out, buffer, length);
 }
 
-void set_numeric(JsonbValue* out, Numeric number) {
-    out->type = jbvNumeric;
-    out->val.numeric = number;
-}
-
-// A number written as text, read as jsonb_in reads a JSON number (so the digits are the same).
-void set_number_text(JsonbValue* out, const char* text) {
-    set_numeric(
-        out, DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(text),
-                                                 ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1))));
-}
-
-void set_double(JsonbValue* out, double value) {
-    if (std::isnan(value) || std::isinf(value)) return set_null(out);
+void append_double(StringInfo out, double value) {
+    if (std::isnan(value) || std::isinf(value)) {
+        appendStringInfoString(out, "null");
+        return;
+    }
     char buffer[DOUBLE_SHORTEST_DECIMAL_LEN];
-    double_to_shortest_decimal_buf(value, buffer);
-    set_number_text(out, buffer);
+    int length = double_to_shortest_decimal_bufn(value, buffer);
+    appendBinaryStringInfo(out, buffer, length);
 }
 
-void set_float(JsonbValue* out, float value) {
-    if (std::isnan(value) || std::isinf(value)) return set_null(out);
+void append_float(StringInfo out, float value) {
+    if (std::isnan(value) || std::isinf(value)) {
+        appendStringInfoString(out, "null");
+        return;
+    }
     char buffer[FLOAT_SHORTEST_DECIMAL_LEN];
-    float_to_shortest_decimal_buf(value, buffer);
-    set_number_text(out, buffer);
+    int length = float_to_shortest_decimal_bufn(value, buffer);
+    appendBinaryStringInfo(out, buffer, length);
 }
 
-void set_numeric_value(JsonbValue* out, Datum value) {
-    Numeric number = DatumGetNumericCopy(value);  // detoasted into the current context
-    if (numeric_is_nan(number) || numeric_is_inf(number)) return set_null(out);
-    set_numeric(out, number);
+void append_numeric(StringInfo out, Datum value) {
+    Numeric number = DatumGetNumeric(value);
+    if (numeric_is_nan(number) || numeric_is_inf(number)) {
+        appendStringInfoString(out, "null");
+        return;
+    }
+    appendStringInfoString(out, DatumGetCString(DirectFunctionCall1(numeric_out, value)));
 }
 
 // ISO 8601 years: astronomical numbering (PostgreSQL's internal one), a sign below year 0.
-int format_year(char* buffer, size_t size, int year) {
-    return year < 0 ? snprintf(buffer, size, "-%04d", -year) : snprintf(buffer, size, "%04d", year);
+void append_year(StringInfo out, int year) {
+    if (year < 0) {
+        appendStringInfo(out, "-%04d", -year);
+    } else {
+        appendStringInfo(out, "%04d", year);
+    }
 }
 
-void set_date(JsonbValue* out, DateADT date) {
-    if (DATE_NOT_FINITE(date)) return set_null(out);
+void append_date(StringInfo out, DateADT date) {
+    if (DATE_NOT_FINITE(date)) {
+        appendStringInfoString(out, "null");
+        return;
+    }
     int year, month, day;
     j2date(date + POSTGRES_EPOCH_JDATE, &year, &month, &day);
-    char buffer[32];
-    int length = format_year(buffer, sizeof buffer, year);
-    length += snprintf(buffer + length, sizeof buffer - length, "-%02d-%02d", month, day);
-    set_string(out, buffer, length);
+    appendStringInfoChar(out, '"');
+    append_year(out, year);
+    appendStringInfo(out, "-%02d-%02d\"", month, day);
 }
 
 // A timestamp's fields as they are stored: wall-clock for timestamp, UTC for timestamptz.
-void set_timestamp(JsonbValue* out, Timestamp value, bool utc_suffix) {
-    if (TIMESTAMP_NOT_FINITE(value)) return set_null(out);
+void append_timestamp(StringInfo out, Timestamp value, bool utc_suffix) {
+    if (TIMESTAMP_NOT_FINITE(value)) {
+        appendStringInfoString(out, "null");
+        return;
+    }
     struct pg_tm tm;
     fsec_t fsec;
     if (timestamp2tm(value, nullptr, &tm, &fsec, nullptr, nullptr) != 0) {
         ereport(ERROR,
                 (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE), errmsg("timestamp out of range")));
     }
-    char buffer[64];
-    int length = format_year(buffer, sizeof buffer, tm.tm_year);
-    length += snprintf(buffer + length, sizeof buffer - length, "-%02d-%02dT%02d:%02d:%02d",
-                       tm.tm_mon, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    appendStringInfoChar(out, '"');
+    append_year(out, tm.tm_year);
+    appendStringInfo(out, "-%02d-%02dT%02d:%02d:%02d", tm.tm_mon, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                     tm.tm_sec);
     if (fsec != 0) {
-        int fraction =
-            snprintf(buffer + length, sizeof buffer - length, ".%06d", static_cast<int>(fsec));
-        while (buffer[length + fraction - 1] == '0') --fraction;
-        length += fraction;
+        char fraction[8];
+        int length = snprintf(fraction, sizeof fraction, ".%06d", static_cast<int>(fsec));
+        while (fraction[length - 1] == '0') --length;
+        appendBinaryStringInfo(out, fraction, length);
     }
-    if (utc_suffix) buffer[length++] = 'Z';
-    set_string(out, buffer, length);
+    appendStringInfoString(out, utc_suffix ? "Z\"" : "\"");
 }
 
-// `value` as the JsonbValue the text form of the contract (header comment) reads back as; what
-// it points at is allocated in the current context, temporaries in `scratch`.
-void set_value(JsonbValue* out, Datum value, ColumnFormat* format, MemoryContext scratch) {
+void append_value(StringInfo out, Datum value, ColumnFormat* format) {
     switch (format->kind) {
         case ValueKind::Boolean:
-            out->type = jbvBool;
-            out->val.boolean = DatumGetBool(value);
+            appendStringInfoString(out, DatumGetBool(value) ? "true" : "false");
             return;
         case ValueKind::Int2:
-            return set_numeric(out, int64_to_numeric(DatumGetInt16(value)));
+            append_integer(out, DatumGetInt16(value));
+            return;
         case ValueKind::Int4:
-            return set_numeric(out, int64_to_numeric(DatumGetInt32(value)));
+            append_integer(out, DatumGetInt32(value));
+            return;
         case ValueKind::Int8:
-            return set_numeric(out, int64_to_numeric(DatumGetInt64(value)));
+            append_integer(out, DatumGetInt64(value));
+            return;
         case ValueKind::ObjectId:
-            return set_numeric(out, int64_to_numeric(DatumGetObjectId(value)));
+            append_integer(out, DatumGetObjectId(value));
+            return;
         case ValueKind::Float4:
-            return set_float(out, DatumGetFloat4(value));
+            append_float(out, DatumGetFloat4(value));
+            return;
         case ValueKind::Float8:
-            return set_double(out, DatumGetFloat8(value));
+            append_double(out, DatumGetFloat8(value));
+            return;
         case ValueKind::Numeric:
-            return set_numeric_value(out, value);
+            append_numeric(out, value);
+            return;
         case ValueKind::Text: {
-            MemoryContext keep = MemoryContextSwitchTo(scratch);
-            text* t = DatumGetTextPP(value);  // detoasted in scratch, if it has to be
-            MemoryContextSwitchTo(keep);
-            return set_string(out, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+            text* t = DatumGetTextPP(value);
+            append_json_string(out, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+            return;
         }
         case ValueKind::Name: {
             const char* name = NameStr(*DatumGetName(value));
-            return set_string(out, name, std::strlen(name));
+            append_json_string(out, name, std::strlen(name));
+            return;
         }
         case ValueKind::Date:
-            return set_date(out, DatumGetDateADT(value));
+            append_date(out, DatumGetDateADT(value));
+            return;
         case ValueKind::Timestamp:
-            return set_timestamp(out, DatumGetTimestamp(value), false);
+            append_timestamp(out, DatumGetTimestamp(value), false);
+            return;
         case ValueKind::TimestampTz:
-            return set_timestamp(out, DatumGetTimestampTz(value), true);
+            append_timestamp(out, DatumGetTimestampTz(value), true);
+            return;
         case ValueKind::Other: {
-            MemoryContext keep = MemoryContextSwitchTo(scratch);
             const char* text = OutputFunctionCall(&format->output, value);
-            MemoryContextSwitchTo(keep);
-            return set_string(out, text, std::strlen(text));
+            append_json_string(out, text, std::strlen(text));
+            return;
         }
     }
 }
 
 void receiver_startup(DestReceiver* self, int operation, TupleDesc desc) {
-    auto* receiver = reinterpret_cast<JsonbRowReceiver*>(self);
+    auto* receiver = reinterpret_cast<JsonRowReceiver*>(self);
     receiver->operation = operation;
     if (desc->natts != receiver->expected_columns) {
         elog(ERROR, "quarry: the statement returns %d columns, the query model has %d", desc->natts,
@@ -235,22 +240,20 @@ void receiver_startup(DestReceiver* self, int operation, TupleDesc desc) {
 }
 
 bool receiver_receive(TupleTableSlot* slot, DestReceiver* self) {
-    auto* receiver = reinterpret_cast<JsonbRowReceiver*>(self);
-    // The values are made in the jsonb's context (they live until the end), temporaries in the
-    // row context.
-    MemoryContext previous = MemoryContextSwitchTo(receiver->keep);
+    auto* receiver = reinterpret_cast<JsonRowReceiver*>(self);
+    StringInfo out = receiver->out;
+    MemoryContext previous = MemoryContextSwitchTo(receiver->row_context);
     slot_getallattrs(slot);
-    pushJsonbValue(receiver->state, WJB_BEGIN_ARRAY, nullptr);
+    appendStringInfoString(out, receiver->rows == 0 ? "[" : ",[");
     for (int i = 0; i < slot->tts_tupleDescriptor->natts; ++i) {
-        JsonbValue value;
+        if (i > 0) appendStringInfoChar(out, ',');
         if (slot->tts_isnull[i]) {
-            set_null(&value);
+            appendStringInfoString(out, "null");
         } else {
-            set_value(&value, slot->tts_values[i], &receiver->formats[i], receiver->row_context);
+            append_value(out, slot->tts_values[i], &receiver->formats[i]);
         }
-        pushJsonbValue(receiver->state, WJB_ELEM, &value);
     }
-    pushJsonbValue(receiver->state, WJB_END_ARRAY, nullptr);
+    appendStringInfoChar(out, ']');
     ++receiver->rows;
     MemoryContextSwitchTo(previous);
     MemoryContextReset(receiver->row_context);
@@ -260,95 +263,21 @@ bool receiver_receive(TupleTableSlot* slot, DestReceiver* self) {
 void receiver_shutdown(DestReceiver*) {}
 void receiver_destroy(DestReceiver*) {}
 
-JsonbRowReceiver* make_receiver(JsonbParseState** state, int expected_columns) {
-    auto* receiver = static_cast<JsonbRowReceiver*>(palloc0(sizeof(JsonbRowReceiver)));
+JsonRowReceiver* make_receiver(StringInfo out, int expected_columns) {
+    auto* receiver = static_cast<JsonRowReceiver*>(palloc0(sizeof(JsonRowReceiver)));
     receiver->pub.receiveSlot = receiver_receive;
     receiver->pub.rStartup = receiver_startup;
     receiver->pub.rShutdown = receiver_shutdown;
     receiver->pub.rDestroy = receiver_destroy;
     receiver->pub.mydest = DestNone;
-    receiver->state = state;
+    receiver->out = out;
     receiver->keep = CurrentMemoryContext;
     // AllocSetContextCreate's static assertion is a statement expression, which C++ lacks.
-    receiver->row_context =
-        AllocSetContextCreateInternal(CurrentMemoryContext, "quarry.run row", ALLOCSET_SMALL_SIZES);
+    receiver->row_context = AllocSetContextCreateInternal(CurrentMemoryContext, "quarry.run row",
+                                                          ALLOCSET_DEFAULT_SIZES);
     receiver->expected_columns = expected_columns;
     receiver->operation = -1;
     return receiver;
-}
-
-void push_key(JsonbParseState** state, const char* key) {
-    JsonbValue v;
-    set_string(&v, key, std::strlen(key));
-    pushJsonbValue(state, WJB_KEY, &v);
-}
-
-void push_string_member(JsonbParseState** state, const char* key, const std::string& value) {
-    push_key(state, key);
-    JsonbValue v;
-    set_string(&v, value.data(), value.size());
-    pushJsonbValue(state, WJB_VALUE, &v);
-}
-
-// {"columns": [...], "rows": [   (the rows follow)
-void push_header(JsonbParseState** state, const std::vector<ResultColumn>& columns) {
-    pushJsonbValue(state, WJB_BEGIN_OBJECT, nullptr);
-    push_key(state, "columns");
-    pushJsonbValue(state, WJB_BEGIN_ARRAY, nullptr);
-    for (const ResultColumn& column : columns) {
-        pushJsonbValue(state, WJB_BEGIN_OBJECT, nullptr);
-        push_string_member(state, "name", column.name);
-        push_string_member(state, "type", column.type);
-        pushJsonbValue(state, WJB_END_OBJECT, nullptr);
-    }
-    pushJsonbValue(state, WJB_END_ARRAY, nullptr);
-    push_key(state, "rows");
-    pushJsonbValue(state, WJB_BEGIN_ARRAY, nullptr);
-}
-
-// meta.extra's members ("\"key\":value,...", JSON text) pushed into the open object.
-void push_extra_members(JsonbParseState** state, const std::string& extra) {
-    StringInfoData text;
-    initStringInfo(&text);
-    appendStringInfoChar(&text, '{');
-    appendBinaryStringInfo(&text, extra.data(), static_cast<int>(extra.size()));
-    appendStringInfoChar(&text, '}');
-    Jsonb* members = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text.data)));
-    JsonbIterator* it = JsonbIteratorInit(&members->root);
-    JsonbValue v;
-    JsonbIteratorToken token;
-    while ((token = JsonbIteratorNext(&it, &v, true)) != WJB_DONE) {
-        if (token == WJB_KEY || token == WJB_VALUE) pushJsonbValue(state, token, &v);
-    }
-}
-
-//    ], "meta": {...}}   and the jsonb of the whole
-Datum finish_jsonb(JsonbParseState** state, const ResultMeta& meta, double elapsed_ms,
-                   uint64 rows) {
-    pushJsonbValue(state, WJB_END_ARRAY, nullptr);
-    push_key(state, "meta");
-    pushJsonbValue(state, WJB_BEGIN_OBJECT, nullptr);
-    push_key(state, "cached");
-    JsonbValue v;
-    v.type = jbvBool;
-    v.val.boolean = false;
-    pushJsonbValue(state, WJB_VALUE, &v);
-    push_string_member(state, "sql", meta.sql);
-    push_string_member(state, "dialect", meta.dialect);
-    push_string_member(state, "hash", meta.hash);
-    if (!meta.extra.empty()) push_extra_members(state, meta.extra);
-    char number[64];
-    snprintf(number, sizeof number, "%.3f", elapsed_ms);
-    push_key(state, "elapsed_ms");
-    set_number_text(&v, number);
-    pushJsonbValue(state, WJB_VALUE, &v);
-    snprintf(number, sizeof number, UINT64_FORMAT, rows);
-    push_key(state, "row_count");
-    set_number_text(&v, number);
-    pushJsonbValue(state, WJB_VALUE, &v);
-    pushJsonbValue(state, WJB_END_OBJECT, nullptr);
-    JsonbValue* root = pushJsonbValue(state, WJB_END_OBJECT, nullptr);
-    return JsonbPGetDatum(JsonbValueToJsonb(root));
 }
 
 void append_key_string(StringInfo out, const char* key, const std::string& value) {
@@ -441,13 +370,12 @@ Datum finish_result_json(StringInfo out, const ResultMeta& meta, double elapsed_
 
 Datum run_to_jsonb(const std::vector<ResultColumn>& columns, const ResultMeta& meta) {
     const int expected = static_cast<int>(columns.size());
-    // Palloc'd, so that a longjmp from PostgreSQL leaves nothing behind in C++ frames.
-    JsonbParseState** state = pg_call([&] {
-        auto** parse_state = static_cast<JsonbParseState**>(palloc0(sizeof(JsonbParseState*)));
-        push_header(parse_state, columns);
-        return parse_state;
+    StringInfo out = pg_call([&] {
+        StringInfo buffer = makeStringInfo();
+        append_header(buffer, columns);
+        return buffer;
     });
-    JsonbRowReceiver* receiver = pg_call([&] { return make_receiver(state, expected); });
+    JsonRowReceiver* receiver = pg_call([&] { return make_receiver(out, expected); });
 
     auto started = std::chrono::steady_clock::now();
     {
@@ -463,8 +391,9 @@ Datum run_to_jsonb(const std::vector<ResultColumn>& columns, const ResultMeta& m
     const uint64 rows = receiver->rows;
     const double elapsed_ms = elapsed.count();
     return pg_call([&] {
+        append_meta(out, meta, elapsed_ms, rows);
         MemoryContextDelete(receiver->row_context);
-        return finish_jsonb(state, meta, elapsed_ms, rows);
+        return DirectFunctionCall1(jsonb_in, CStringGetDatum(out->data));
     });
 }
 

@@ -6,10 +6,8 @@
 //             "hash": ...}}
 //
 // The statement runs through SPI (with its kept plan, statement_plans.hpp), read-only, with the
-// caller's privileges, and its rows are pushed onto the jsonb as the executor produces them
-// (pushJsonbValue: no JSON text written and parsed again); numerics keep their exact digits,
-// and every value is the one jsonb_in would read from the text below. Values, by the
-// PostgreSQL type of the result column:
+// caller's privileges, and its rows stream into one growing text buffer (no per-row JSON
+// objects); the text becomes jsonb through jsonb_in, so numeric digits stay exact. Values, by the PostgreSQL type of the result column:
 //
 //   integers, oid                 JSON numbers
 //   numeric                       JSON numbers with the exact digits; NaN and ±Infinity: null
@@ -47,9 +45,8 @@ struct ResultMeta {
 // Runs `meta.sql` and returns the jsonb above. `columns` must match the statement's columns.
 Datum run_to_jsonb(const std::vector<ResultColumn>& columns, const ResultMeta& meta);
 
-// For rows read elsewhere (a remote statement, src/fdw/run.cpp), as text: the JSON up to the
-// first row, and from after the last row to the end, as jsonb (through jsonb_in). Rows go
-// between, comma-separated arrays, written as above.
+// For rows read elsewhere (a remote statement, src/fdw/run.cpp): the JSON up to the first row,
+// and from after the last row to the end, as jsonb. Rows go between, comma-separated arrays.
 StringInfo begin_result_json(const std::vector<ResultColumn>& columns);
 Datum finish_result_json(StringInfo out, const ResultMeta& meta, double elapsed_ms, uint64 rows);
 
