@@ -24,11 +24,16 @@ SourceInfo orders_source(int stored_formulas) {
     s.name = "orders";
     s.relation.name = {"public", "orders"};
     s.columns = {
-        {"order_id", "", Type::Integer, false},     {"ordered_at", "", Type::TimestampTz, false},
-        {"customer_id", "", Type::Integer, false},  {"country", "", Type::Text, true},
-        {"product_category", "", Type::Text, true}, {"quantity", "", Type::Integer, true},
-        {"unit_price", "", Type::Numeric, true},    {"revenue", "", Type::Numeric, true},
-        {"cost", "", Type::Numeric, true},          {"status", "", Type::Text, true},
+        {"order_id", "", Type::Integer, false, {}},
+        {"ordered_at", "", Type::TimestampTz, false, {}},
+        {"customer_id", "", Type::Integer, false, {}},
+        {"country", "", Type::Text, true, {}},
+        {"product_category", "", Type::Text, true, {}},
+        {"quantity", "", Type::Integer, true, {}},
+        {"unit_price", "", Type::Numeric, true, {}},
+        {"revenue", "", Type::Numeric, true, {}},
+        {"cost", "", Type::Numeric, true, {}},
+        {"status", "", Type::Text, true, {}},
     };
     s.time_column = "ordered_at";
     s.formulas = {{"margin", "revenue - cost"},

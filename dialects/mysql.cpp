@@ -44,6 +44,12 @@ std::string_view interval_unit(TimeUnit u) {
     throw Error(sqlstate::kInternalError, "unknown time unit");
 }
 
+// A column declared longer than 128 characters: more than 512 bytes as utf8mb4.
+bool is_long_text_column(const Expr& e) {
+    constexpr int32_t kLongestShortKey = 128;
+    return e.kind == ExprKind::Column && e.bounds.max_chars > kLongestShortKey;
+}
+
 bool is_text_extreme(const Expr& e) {
     return e.kind == ExprKind::Call && is_text(e) &&
            (e.func == Func::Min || e.func == Func::Max || e.func == Func::Greatest ||
@@ -342,6 +348,23 @@ protected:
     // GROUP BY CAST(k AS BINARY) alone: byte comparison is cheaper than the folding collation,
     // and grouping by the key and its binary form costs a second key per row.
     bool group_text_by_exact_form_alone() const override { return true; }
+
+    void exact_group_key(std::string& out, const Expr& key) const override {
+        if (!is_long_text_column(key)) {
+            binary(out, key);
+            return;
+        }
+        // A binary GROUP BY key longer than 512 bytes sends the grouping of MariaDB (and of
+        // MySQL before its TempTable engine) to an on-disk temporary table, and CAST AS BINARY
+        // makes a VARCHAR(n) key 4n bytes long. The binary collation keeps the key n
+        // characters long; it pads with spaces (PAD SPACE), so the byte length tells apart
+        // the values it calls equal. CONVERT makes any column's charset utf8mb4 first.
+        out += "CONVERT(";
+        expr(out, key);
+        out += " USING utf8mb4) COLLATE utf8mb4_bin, LENGTH(";
+        expr(out, key);
+        out += ')';
+    }
 
     void limit_offset(std::string& out, const Query& q) const override {
         if (q.offset && *q.offset > 0 && !q.limit) {

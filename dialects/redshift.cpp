@@ -23,10 +23,12 @@ bool is_int32_literal(const Expr& e) {
             e.literal.integer <= std::numeric_limits<int32_t>::max());
 }
 
-// Whether every value of integer expression `e` fits in 32 bits: a literal, or a case/if whose
-// results all are (args: cond, result, cond, result, ... [, else]).
+// Whether every value of integer expression `e` fits in 32 bits: a literal, a column declared
+// smallint or integer, or a case/if whose results all are (args: cond, result, cond, result,
+// ... [, else]).
 bool is_int32_bounded(const Expr& e) {
     if (is_int32_literal(e)) return true;
+    if (e.kind == ExprKind::Column) return e.bounds.int32_values;
     if (e.kind != ExprKind::Call || (e.func != Func::Case && e.func != Func::If)) return false;
     const size_t n = e.args.size();
     const bool has_else = e.func == Func::If ? n == 3 : e.has_else;
@@ -65,6 +67,22 @@ protected:
         out += "OCTET_LENGTH(";
         expr(out, key);
         out += ')';
+    }
+
+    bool exact_beside_plain(std::string& out, const Expr& column, const Expr& value,
+                            std::string_view op, int ctx) const override {
+        // Values `=` calls equal differ at most in trailing spaces, hence in byte length: the
+        // length decides, without building a string per row. Not for CHAR columns, whose
+        // OCTET_LENGTH counts the padding.
+        if (column.bounds.blank_padded) return false;
+        Parens p(out, prec::kCompare < ctx);
+        out += "OCTET_LENGTH(";
+        expr(out, column);
+        out += ") ";
+        out += op;
+        out += ' ';
+        append_int(out, static_cast<int64_t>(value.literal.text.size()));
+        return true;
     }
 
     void text_extreme(std::string& out, const Expr& e, int) const override {

@@ -353,6 +353,18 @@ SELECT * FROM pd_check(:'q', true);
 SELECT pd_plan(:'q');
 SELECT * FROM pd_check(:'q', true);
 
+-- 38. A text key declared longer than 128 characters is grouped by its binary collation and its
+-- byte length (CAST AS BINARY would make it a key of over 512 bytes, which sends MariaDB's
+-- grouping to an on-disk temporary table); the groups stay exact
+CREATE FOREIGN TABLE orders_wide (id integer NOT NULL, country varchar(200), amount numeric(12,2))
+    SERVER pd_my OPTIONS (table_name 'pd_orders');
+EXPLAIN (VERBOSE, COSTS OFF) SELECT country, count(*) AS n, sum(amount) AS revenue FROM orders_wide GROUP BY country ORDER BY country;
+SELECT (SELECT array_agg(s::text) FROM (SELECT country, count(*) AS n, sum(amount) AS revenue FROM orders_wide GROUP BY country ORDER BY country) s)
+     = (SELECT array_agg(s::text) FROM (SELECT country, count(*) AS n, sum(amount) AS revenue FROM l_orders GROUP BY country ORDER BY country) s) AS same_rows_in_order;
+SELECT '[' || country || ']' AS country, n
+    FROM (SELECT country, count(*) AS n FROM orders_wide GROUP BY country) g
+    WHERE country ILIKE 'fr%' ORDER BY g.country;
+
 -- ---- joins of two foreign tables of the server (pushed down as one statement) -------------------
 
 -- 35. Revenue per customer segment

@@ -56,6 +56,7 @@ void add_column(RelationShape& shape, Form_pg_attribute att) {
         column.physical_name = name;
         column.type = *type;
         column.nullable = !att->attnotnull;
+        column.bounds = column_bounds_of(att->atttypid, att->atttypmod);
         shape.columns.push_back(std::move(column));
     } else {
         shape.unsupported.push_back({name, sql_type_name(att->atttypid)});

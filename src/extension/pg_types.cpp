@@ -43,6 +43,27 @@ std::optional<Type> model_type_of(Oid type_oid) {
     return builtin_model_type(base);
 }
 
+ColumnBounds column_bounds_of(Oid type_oid, int32 typmod) {
+    Oid base = type_oid;
+    int32 base_typmod = typmod;
+    pg_call([&] { base = getBaseTypeAndTypmod(type_oid, &base_typmod); });
+    ColumnBounds bounds;
+    switch (base) {
+        case INT2OID:
+        case INT4OID:
+            bounds.int32_values = true;
+            break;
+        case VARCHAROID:
+        case BPCHAROID:
+            if (base_typmod > VARHDRSZ) bounds.max_chars = base_typmod - VARHDRSZ;
+            bounds.blank_padded = base == BPCHAROID;
+            break;
+        default:
+            break;
+    }
+    return bounds;
+}
+
 std::string sql_type_name(Oid type_oid) {
     return pg_call([&] { return static_cast<const char*>(format_type_be(type_oid)); });
 }

@@ -25,6 +25,8 @@
 namespace quarry::pg {
 
 std::optional<Type> model_type_of(Oid type_oid);
+// The bounds of a column declared as (type_oid, typmod); a domain's are its base type's.
+ColumnBounds column_bounds_of(Oid type_oid, int32 typmod);
 std::string sql_type_name(Oid type_oid);  // format_type_be: "character varying", "json"
 
 }  // namespace quarry::pg

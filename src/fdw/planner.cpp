@@ -9,6 +9,7 @@
 
 #include "callbacks.hpp"
 #include "planner.hpp"
+#include "src/extension/pg_types.hpp"
 
 namespace quarry::fdw {
 
@@ -699,7 +700,7 @@ void add_grouped_columns(quarry::Query& query, const RelState& grouped, List*& a
 ExprPtr column_model(const RelState& scan, const Var* var) {
     std::optional<RemoteColumnRef> ref = scan.column(var, /*any_type=*/true);
     if (!ref) unrenderable("column");
-    return make_column(ref->name, ref->type, ref->nullable, ref->qualifier);
+    return make_column(ref->name, ref->type, ref->nullable, ref->qualifier, ref->bounds);
 }
 
 // The remote columns a scan of a foreign table returns, in attnum order (all of them for a
@@ -744,7 +745,9 @@ void plan_base_scan(quarry::Query& query, RelOptInfo* rel, const RelState& base,
         std::optional<Type> type = remote_model_type(column.type, column.typmod);
         query.columns.push_back(
             {column.remote_name,
-             make_column(column.remote_name, type.value_or(Type::Text), !column.not_null), false});
+             make_column(column.remote_name, type.value_or(Type::Text), !column.not_null, {},
+                         pg::column_bounds_of(column.type, column.typmod)),
+             false});
     }
 }
 
@@ -865,7 +868,8 @@ std::optional<RemoteColumnRef> RelState::column(const Var* var, bool any_type) c
                                               base->relid) != scope.nullable.end();
         return RemoteColumnRef{column.remote_name,
                                scope.kind == RelKind::Join ? alias_of(*base) : std::string(),
-                               type.value_or(Type::Text), !column.not_null || outer_nullable};
+                               type.value_or(Type::Text), !column.not_null || outer_nullable,
+                               pg::column_bounds_of(column.type, column.typmod)};
     }
     return std::nullopt;
 }

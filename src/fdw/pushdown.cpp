@@ -508,7 +508,8 @@ private:
         std::optional<RemoteColumnRef> ref = context_.column(v);
         // The model computes on the value as the local type reads it.
         if (!ref || ref->type != *t) return nullptr;
-        return make_column(std::move(ref->name), *t, ref->nullable, std::move(ref->qualifier));
+        return make_column(std::move(ref->name), *t, ref->nullable, std::move(ref->qualifier),
+                           ref->bounds);
     }
 
     // ---- operators

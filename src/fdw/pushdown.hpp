@@ -27,6 +27,7 @@ struct RemoteColumnRef {
     std::string qualifier;  // the remote relation's alias in the statement; empty: none
     Type type = Type::Text;
     bool nullable = true;
+    ColumnBounds bounds;  // of the local column's declared type
 };
 
 struct PushdownContext {

@@ -66,9 +66,11 @@ std::string create_statement(Engine engine) {
                    "t varchar(256), at_tz timestamptz, at_utc timestamp, day date, "
                    "flag boolean)";
         case Engine::Mariadb:
-            // No COLLATE: the server's default utf8mb4 collation (utf8mb4_general_ci).
+            // No COLLATE: the server's default utf8mb4 collation (utf8mb4_general_ci). s is
+            // longer than 128 characters: MySQL groups it by its binary collation and byte
+            // length, t by its binary form (see fixture_source).
             return "CREATE TABLE diff_fixture (id INT NOT NULL PRIMARY KEY, i BIGINT, j INT, "
-                   "n DECIMAL(20,3), d DOUBLE, s VARCHAR(64), t VARCHAR(64), at_tz DATETIME(6), "
+                   "n DECIMAL(20,3), d DOUBLE, s VARCHAR(200), t VARCHAR(64), at_tz DATETIME(6), "
                    "at_utc TIMESTAMP(6) NULL DEFAULT NULL, day DATE, flag BOOLEAN) "
                    "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
     }
@@ -131,13 +133,21 @@ SourceInfo fixture_source() {
     SourceInfo s;
     s.name = kFixtureTable;
     s.relation.name = {kFixtureTable};
+    // The bounds of the MariaDB table's declared types (the renderers' choice of forms
+    // depends on them; on the other engines they hold too, or only make s look shorter).
+    ColumnBounds int32;
+    int32.int32_values = true;
+    ColumnBounds varchar200;
+    varchar200.max_chars = 200;
+    ColumnBounds varchar64;
+    varchar64.max_chars = 64;
     s.columns = {
-        {"id", "", Type::Integer, false},      {"i", "", Type::Integer, true},
-        {"j", "", Type::Integer, true},        {"n", "", Type::Numeric, true},
-        {"d", "", Type::Double, true},         {"s", "", Type::Text, true},
-        {"t", "", Type::Text, true},           {"at_tz", "", Type::TimestampTz, true},
-        {"at_utc", "", Type::Timestamp, true}, {"day", "", Type::Date, true},
-        {"flag", "", Type::Boolean, true},
+        {"id", "", Type::Integer, false, int32},   {"i", "", Type::Integer, true, {}},
+        {"j", "", Type::Integer, true, int32},     {"n", "", Type::Numeric, true, {}},
+        {"d", "", Type::Double, true, {}},         {"s", "", Type::Text, true, varchar200},
+        {"t", "", Type::Text, true, varchar64},    {"at_tz", "", Type::TimestampTz, true, {}},
+        {"at_utc", "", Type::Timestamp, true, {}}, {"day", "", Type::Date, true, {}},
+        {"flag", "", Type::Boolean, true, {}},
     };
     s.time_column = "at_tz";
     return s;
@@ -148,7 +158,7 @@ std::shared_ptr<const SourceInfo> FixtureCatalog::find_source(const std::string&
         SourceInfo s;
         s.name = name;
         s.relation.name = {name};
-        s.columns = {{"id", "", Type::Integer, false}, {"at", "", Type::TimestampTz, true}};
+        s.columns = {{"id", "", Type::Integer, false, {}}, {"at", "", Type::TimestampTz, true, {}}};
         return std::make_shared<const SourceInfo>(std::move(s));
     }
     if (name != kFixtureTable) {

@@ -16,19 +16,19 @@ SourceInfo shop() {
     s.name = "orders";
     s.relation.name = {"public", "orders"};
     s.columns = {
-        {"id", "", Type::Integer, false},
-        {"revenue", "", Type::Numeric, true},
-        {"cost", "", Type::Numeric, true},
-        {"quantity", "", Type::Integer, true},
-        {"discount", "", Type::Double, true},
-        {"country", "", Type::Text, true},
-        {"status", "", Type::Text, false},
-        {"paid", "", Type::Boolean, true},
-        {"ordered_at", "", Type::TimestampTz, false},
-        {"shipped_at", "", Type::Timestamp, true},
-        {"order_date", "", Type::Date, true},
-        {"Item price", "item_price", Type::Numeric, true},
-        {"Nb of items", "nb_items", Type::Integer, true},
+        {"id", "", Type::Integer, false, {}},
+        {"revenue", "", Type::Numeric, true, {}},
+        {"cost", "", Type::Numeric, true, {}},
+        {"quantity", "", Type::Integer, true, {}},
+        {"discount", "", Type::Double, true, {}},
+        {"country", "", Type::Text, true, {}},
+        {"status", "", Type::Text, false, {}},
+        {"paid", "", Type::Boolean, true, {}},
+        {"ordered_at", "", Type::TimestampTz, false, {}},
+        {"shipped_at", "", Type::Timestamp, true, {}},
+        {"order_date", "", Type::Date, true, {}},
+        {"Item price", "item_price", Type::Numeric, true, {}},
+        {"Nb of items", "nb_items", Type::Integer, true, {}},
     };
     s.formulas = {{"margin", "revenue - cost"},
                   {"margin_pct", "sum(margin) / sum(revenue)"},
@@ -171,8 +171,7 @@ TEST(FormulaLimits, LengthNulAndInListSize) {
               "22023 metrics[0].formula: more than 10000 items in an in (...) list");
     std::string call = "greatest(0";
     for (size_t i = 1; i <= kMaxInListItems; ++i) call += ",1";
-    EXPECT_EQ(fault(call + ")"),
-              "22023 metrics[0].formula: more than 10000 arguments in a call");
+    EXPECT_EQ(fault(call + ")"), "22023 metrics[0].formula: more than 10000 arguments in a call");
     EXPECT_EQ(fault(call.substr(0, call.size() - 2) + ")"), "");  // 10,000 arguments are fine
 }
 

@@ -131,10 +131,21 @@ TEST(RenderGolden, TextEqualityIsExact) {
     // VARCHAR = ignores trailing spaces).
     CHECK_SQL(boolean(Func::Eq, {kCountry, txt("FR")}), R"("country" = 'FR')",
               "`country` = 'FR' AND CAST(`country` AS BINARY) = 'FR'",
-              R"("country" = 'FR' AND "country" || CHR(1) = 'FR' || CHR(1))");
+              R"("country" = 'FR' AND OCTET_LENGTH("country") = 2)");
     CHECK_SQL(boolean(Func::Ne, {kCountry, txt("FR")}), R"("country" <> 'FR')",
               "`country` <> 'FR' OR CAST(`country` AS BINARY) <> 'FR'",
-              R"("country" <> 'FR' OR "country" || CHR(1) <> 'FR' || CHR(1))");
+              R"("country" <> 'FR' OR OCTET_LENGTH("country") <> 2)");
+    // Redshift: the byte length of the literal, in UTF-8; a CHAR column's OCTET_LENGTH counts
+    // its padding, so it keeps the concatenated form.
+    CHECK_SQL(boolean(Func::Eq, {txt("Zürich"), kCountry}), R"('Zürich' = "country")",
+              "'Zürich' = `country` AND 'Zürich' = CAST(`country` AS BINARY)",
+              R"('Zürich' = "country" AND OCTET_LENGTH("country") = 7)");
+    ColumnBounds char2;
+    char2.max_chars = 2;
+    char2.blank_padded = true;
+    const ExprPtr code = make_column("code", Type::Text, true, {}, char2);
+    EXPECT_EQ(render("redshift", *boolean(Func::Eq, {code, txt("FR")})),
+              R"("code" = 'FR' AND "code" || CHR(1) = 'FR' || CHR(1))");
     CHECK_SQL(boolean(Func::Eq, {fn(Func::Upper, {kCountry}, Type::Text), txt("FR")}),
               R"(UPPER("country") = 'FR')", "CAST(UPPER(`country`) AS BINARY) = 'FR'",
               R"(UPPER("country") || CHR(1) = 'FR' || CHR(1))");
@@ -150,13 +161,12 @@ TEST(RenderGolden, TextEqualityIsExact) {
                                  boolean(Func::Gt, {kQty, lit(1)})}),
               R"("country" = 'FR' OR "qty" > 1)",
               "`country` = 'FR' AND CAST(`country` AS BINARY) = 'FR' OR `qty` > 1",
-              R"("country" = 'FR' AND "country" || CHR(1) = 'FR' || CHR(1) OR "qty" > 1)");
-    CHECK_SQL(
-        boolean(Func::And, {boolean(Func::Eq, {kCountry, txt("FR")}),
-                            boolean(Func::Or, {kPaid, boolean(Func::Gt, {kQty, lit(1)})})}),
-        R"("country" = 'FR' AND ("paid" OR "qty" > 1))",
-        "`country` = 'FR' AND CAST(`country` AS BINARY) = 'FR' AND (`paid` OR `qty` > 1)",
-        R"("country" = 'FR' AND "country" || CHR(1) = 'FR' || CHR(1) AND ("paid" OR "qty" > 1))");
+              R"("country" = 'FR' AND OCTET_LENGTH("country") = 2 OR "qty" > 1)");
+    CHECK_SQL(boolean(Func::And, {boolean(Func::Eq, {kCountry, txt("FR")}),
+                                  boolean(Func::Or, {kPaid, boolean(Func::Gt, {kQty, lit(1)})})}),
+              R"("country" = 'FR' AND ("paid" OR "qty" > 1))",
+              "`country` = 'FR' AND CAST(`country` AS BINARY) = 'FR' AND (`paid` OR `qty` > 1)",
+              R"("country" = 'FR' AND OCTET_LENGTH("country") = 2 AND ("paid" OR "qty" > 1))");
 }
 
 TEST(RenderGolden, TextOrderingIsCodePointOrder) {
@@ -698,6 +708,11 @@ TEST(RenderGolden, SumsAndAveragesAreExactOrDouble) {
               R"(SUM(CASE WHEN "qty" > 10 THEN "qty" ELSE 0 END))",
               "SUM(CASE WHEN `qty` > 10 THEN `qty` ELSE 0 END)",
               R"(SUM(CAST(CASE WHEN "qty" > 10 THEN "qty" ELSE 0 END AS DECIMAL(38,0))))");
+    // A column declared smallint or integer is bounded like an INTEGER too.
+    ColumnBounds int32;
+    int32.int32_values = true;
+    const ExprPtr quantity = make_column("quantity", Type::Integer, false, {}, int32);
+    EXPECT_EQ(render("redshift", *fn(Func::Sum, {quantity}, Type::Numeric)), R"(SUM("quantity"))");
     CHECK_SQL(fn(Func::Avg, {kQty}, Type::Double), R"(AVG(CAST("qty" AS double precision)))",
               "AVG(CAST(`qty` AS DOUBLE))", R"(AVG(CAST("qty" AS double precision)))");
     CHECK_SQL(fn(Func::Avg, {kRevenue}, Type::Double), R"(AVG("revenue"))",
@@ -750,7 +765,7 @@ TEST(RenderGolden, ConditionalAggregates) {
         fn(Func::SumIf, {kQty, boolean(Func::Eq, {kCountry, txt("FR")})}, Type::Numeric),
         R"(SUM(CASE WHEN "country" = 'FR' THEN "qty" END))",
         "SUM(CASE WHEN `country` = 'FR' AND CAST(`country` AS BINARY) = 'FR' THEN `qty` END)",
-        R"(SUM(CASE WHEN "country" = 'FR' AND "country" || CHR(1) = 'FR' || CHR(1) THEN CAST("qty" AS DECIMAL(38,0)) END))");
+        R"(SUM(CASE WHEN "country" = 'FR' AND OCTET_LENGTH("country") = 2 THEN CAST("qty" AS DECIMAL(38,0)) END))");
 }
 
 // Exact conversions: built by the FDW's pushdown walker for PostgreSQL casts (not formulas).
@@ -826,6 +841,29 @@ TEST(RenderGolden, MysqlGroupsTextKeysByTheirBinaryFormWhereTheQueryReadsThemWho
     EXPECT_EQ(render("mysql", inside),
               "SELECT CHAR_LENGTH(`country`) AS `len`, COUNT(*) AS `n` FROM `public`.`orders` "
               "GROUP BY `country`, CAST(`country` AS BINARY)");
+}
+
+TEST(RenderGolden, MysqlGroupsLongTextKeysByTheBinaryCollationAndTheByteLength) {
+    // CAST AS BINARY would make a VARCHAR(255) key 1020 bytes long, and a binary key over 512
+    // bytes sends MariaDB's grouping to an on-disk temporary table.
+    ColumnBounds long_text;
+    long_text.max_chars = 255;
+    const ExprPtr uri = make_column("uri", Type::Text, false, {}, long_text);
+    const ExprPtr rows = fn(Func::CountAll, {}, Type::Integer);
+    Query top = orders_query();
+    top.columns = {{"country", kCountry, true}, {"uri", uri, false}, {"n", rows, false}};
+    top.group_by = {kCountry, uri};
+    top.order_by = {{rows, true, 2}};
+    EXPECT_EQ(render("mysql", top),
+              "SELECT MIN(`country`) AS `country`, MIN(`uri`) AS `uri`, COUNT(*) AS `n` FROM "
+              "`public`.`orders` GROUP BY CAST(`country` AS BINARY), CONVERT(`uri` USING "
+              "utf8mb4) COLLATE utf8mb4_bin, LENGTH(`uri`) ORDER BY 3 DESC");
+    Query inside = orders_query();
+    inside.columns = {{"len", fn(Func::Length, {uri}, Type::Integer), false}, {"n", rows, false}};
+    inside.group_by = {uri};
+    EXPECT_EQ(render("mysql", inside),
+              "SELECT CHAR_LENGTH(`uri`) AS `len`, COUNT(*) AS `n` FROM `public`.`orders` "
+              "GROUP BY `uri`, CONVERT(`uri` USING utf8mb4) COLLATE utf8mb4_bin, LENGTH(`uri`)");
 }
 
 TEST(RenderGolden, JoinsAreLeftDeepWithQualifiedColumns) {
@@ -917,7 +955,7 @@ TEST(RenderGolden, DashboardQuery) {
           R"(SUM("revenue" - "cost") / NULLIF(SUM("revenue"), 0) AS "margin_pct" )"
           R"(FROM "public"."orders" WHERE "country" IN ('FR', 'DE') AND )"
           R"("country" || CHR(1) IN ('FR' || CHR(1), 'DE' || CHR(1)) AND )"
-          R"(("status" <> 'cancelled' OR "status" || CHR(1) <> 'cancelled' || CHR(1) OR )"
+          R"(("status" <> 'cancelled' OR OCTET_LENGTH("status") <> 9 OR )"
           R"("status" IS NULL) AND )"
           R"("order_date" >= TIMESTAMPTZ '2025-10-31 23:00:00+00' AND )"
           R"("order_date" < TIMESTAMPTZ '2026-10-31 23:00:00+00' )"

@@ -19,13 +19,13 @@ SourceInfo views() {
     s.name = "views";
     s.relation.name = {"public", "views"};
     s.columns = {
-        {"visited_at", "", Type::TimestampTz, false},
-        {"day", "", Type::Date, true},
-        {"country", "", Type::Text, true},
-        {"device", "", Type::Text, true},
-        {"visitor", "", Type::Integer, true},
-        {"duration", "", Type::Integer, true},
-        {"price", "", Type::Numeric, true},
+        {"visited_at", "", Type::TimestampTz, false, {}},
+        {"day", "", Type::Date, true, {}},
+        {"country", "", Type::Text, true, {}},
+        {"device", "", Type::Text, true, {}},
+        {"visitor", "", Type::Integer, true, {}},
+        {"duration", "", Type::Integer, true, {}},
+        {"price", "", Type::Numeric, true, {}},
     };
     s.time_column = "visited_at";
     s.formulas = {{"long_visits", "count_if(duration > 60)"}};

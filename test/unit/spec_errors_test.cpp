@@ -15,10 +15,14 @@ SourceInfo orders() {
     s.name = "orders";
     s.relation.name = {"public", "orders"};
     s.columns = {
-        {"order_id", "", Type::Integer, false}, {"ordered_at", "", Type::TimestampTz, false},
-        {"order_date", "", Type::Date, true},   {"country", "", Type::Text, true},
-        {"quantity", "", Type::Integer, true},  {"revenue", "", Type::Numeric, true},
-        {"cost", "", Type::Numeric, true},      {"is_gift", "", Type::Boolean, true},
+        {"order_id", "", Type::Integer, false, {}},
+        {"ordered_at", "", Type::TimestampTz, false, {}},
+        {"order_date", "", Type::Date, true, {}},
+        {"country", "", Type::Text, true, {}},
+        {"quantity", "", Type::Integer, true, {}},
+        {"revenue", "", Type::Numeric, true, {}},
+        {"cost", "", Type::Numeric, true, {}},
+        {"is_gift", "", Type::Boolean, true, {}},
     };
     s.time_column = "ordered_at";
     s.formulas = {{"margin_pct", "sum(revenue - cost) / sum(revenue)"}};

@@ -126,7 +126,7 @@ private:
 
     ExprPtr column(const ColumnInfo& c) {
         const std::string& physical = c.physical_name.empty() ? c.name : c.physical_name;
-        ExprPtr col = make_column(physical, c.type, c.nullable);
+        ExprPtr col = make_column(physical, c.type, c.nullable, {}, c.bounds);
         // Formulas compute on wall-clock time in the spec's zone (docs/architecture.md).
         if (c.type == Type::TimestampTz || (c.type == Type::Timestamp && !zone_is_utc_)) {
             return make_to_local(col, zone_name_);

@@ -381,13 +381,15 @@ ExprPtr make_timestamptz(std::string iso_utc) {
     return e;
 }
 
-ExprPtr make_column(std::string physical_name, Type t, bool nullable, std::string qualifier) {
+ExprPtr make_column(std::string physical_name, Type t, bool nullable, std::string qualifier,
+                    ColumnBounds bounds) {
     auto e = new_expr();
     e->kind = ExprKind::Column;
     e->type = t;
     e->nullable = nullable;
     e->column = std::move(physical_name);
     e->qualifier = std::move(qualifier);
+    e->bounds = bounds;
     return e;
 }
 

@@ -91,6 +91,7 @@ struct Expr {
     // Column
     std::string column;     // physical column name on the relation
     std::string qualifier;  // relation alias; empty for single-relation queries
+    ColumnBounds bounds;    // of the column's declared type
     // Call
     Func func = Func::Add;
     TimeUnit unit = TimeUnit::Day;  // DateTrunc, DateAdd, DateDiff
@@ -111,7 +112,8 @@ ExprPtr make_text(std::string v);
 ExprPtr make_date(std::string iso);               // "YYYY-MM-DD"
 ExprPtr make_timestamp(std::string iso);          // wall-clock
 ExprPtr make_timestamptz(std::string iso_utc);    // instant, UTC
-ExprPtr make_column(std::string physical_name, Type t, bool nullable, std::string qualifier = {});
+ExprPtr make_column(std::string physical_name, Type t, bool nullable, std::string qualifier = {},
+                    ColumnBounds bounds = {});
 ExprPtr make_call(Func f, std::vector<ExprPtr> args, Type result_type);
 ExprPtr make_time_call(Func f, TimeUnit unit, std::vector<ExprPtr> args, Type result_type);
 ExprPtr make_case(std::vector<ExprPtr> args, bool has_else, Type result_type);

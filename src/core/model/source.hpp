@@ -21,6 +21,7 @@ struct ColumnInfo {
     std::string physical_name;  // the name on the relation (remote column_name); = name if empty
     Type type = Type::Text;
     bool nullable = true;
+    ColumnBounds bounds;  // of the declared type
 };
 
 struct SourceInfo {

@@ -10,15 +10,24 @@
 namespace quarry {
 
 enum class Type : uint8_t {
-    Unknown,      // a NULL literal before coercion
+    Unknown,  // a NULL literal before coercion
     Boolean,
-    Integer,      // 64-bit; sums of integers are exact (rendered wide enough per dialect)
-    Numeric,      // exact decimal
-    Double,       // IEEE double
+    Integer,  // 64-bit; sums of integers are exact (rendered wide enough per dialect)
+    Numeric,  // exact decimal
+    Double,   // IEEE double
     Text,
     Date,
     Timestamp,    // wall-clock timestamp without zone: what formulas compute with
     TimestampTz,  // an instant (PostgreSQL timestamptz; timestamp/DATETIME columns hold UTC)
+};
+
+// What a column's declared (local) type bounds, where its source knows it. Renderers pick
+// cheaper forms that are exact for values within the bounds; a remote value outside them could
+// not be read into the local column anyway.
+struct ColumnBounds {
+    int32_t max_chars = 0;      // text: n of varchar(n)/char(n); 0: unbounded or unknown
+    bool blank_padded = false;  // text: char(n), whose values are padded with spaces to n
+    bool int32_values = false;  // integer: smallint/integer, every value fits in 32 bits
 };
 
 std::string_view type_name(Type t);  // "integer", "text", ... (the names of quarry.run's "type")

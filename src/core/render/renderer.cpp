@@ -265,7 +265,7 @@ void SqlRenderer::group_by(std::string& out, const Query& q, bool keys_alone) co
     for (const ExprPtr& key : q.group_by) {
         if (keys_alone && is_folded_text_key(*key)) {
             separator();
-            text_operand(out, *key, TextUse::Equality, true, prec::kLowest);
+            exact_group_key(out, *key);
             continue;
         }
         const size_t position = output_position(q, *key);
@@ -287,6 +287,11 @@ void SqlRenderer::group_by(std::string& out, const Query& q, bool keys_alone) co
             exact_group_key(out, *key);
         }
     }
+}
+
+bool SqlRenderer::exact_beside_plain(std::string&, const Expr&, const Expr&, std::string_view,
+                                     int) const {
+    return false;
 }
 
 void SqlRenderer::exact_group_key(std::string& out, const Expr& key) const {
@@ -752,26 +757,22 @@ void SqlRenderer::comparison(std::string& out, const Expr& e, std::string_view o
     const bool column_vs_value =
         (a.kind == ExprKind::Column && is_literal(b) && !b.literal.is_null) ||
         (b.kind == ExprKind::Column && is_literal(a) && !a.literal.is_null);
-    if (e.func == Func::Eq && column_vs_value) {
-        // The plain comparison keeps the column's index usable (it matches a superset: equal
-        // bytes are equal under any collation); the exact one decides.
-        Parens p(out, prec::kAnd < ctx);
-        plain(prec::kAnd);
-        out += " AND ";
-        exact(prec::kAnd);
+    if (!equality || !column_vs_value) {
+        exact(ctx);
         return;
     }
-    if (e.func == Func::Ne && column_vs_value) {
-        // Values the collation calls different are different bytes too: only the rows it calls
-        // equal pay for the exact comparison (it is the only one NULL can reach, with the same
-        // result).
-        Parens p(out, prec::kOr < ctx);
-        plain(prec::kOr);
-        out += " OR ";
-        exact(prec::kOr);
-        return;
-    }
-    exact(ctx);
+    const Expr& column = a.kind == ExprKind::Column ? a : b;
+    const Expr& value = a.kind == ExprKind::Column ? b : a;
+    // `=`: the plain comparison keeps the column's index usable (it matches a superset: equal
+    // bytes are equal under any collation); the exact one decides. `<>`: values the collation
+    // calls different are different bytes too, so only the rows it calls equal pay for the
+    // exact comparison (it is the only one NULL can reach, with the same result).
+    const bool eq = e.func == Func::Eq;
+    const int level = eq ? prec::kAnd : prec::kOr;
+    Parens p(out, level < ctx);
+    plain(level);
+    out += eq ? " AND " : " OR ";
+    if (!exact_beside_plain(out, column, value, op, level)) exact(level);
 }
 
 void SqlRenderer::in_list(std::string& out, const Expr& e, int ctx) const {

@@ -139,9 +139,16 @@ protected:
     // min/max of booleans (FALSE < TRUE).
     virtual void boolean_extreme(std::string& out, const Expr& e) const;
 
+    // The exact part of `column op value` (op `=` or `<>`, value a non-NULL text literal),
+    // written after the plain comparison, which has already held (`=`) or failed (`<>`) under
+    // the engine's folding equality. False: not written, the generic exact comparison is.
+    virtual bool exact_beside_plain(std::string& out, const Expr& column, const Expr& value,
+                                    std::string_view op, int ctx) const;
+
     // ---- grouping text keys
-    // The extra GROUP BY key that makes the groups of a text key exact when the engine's `=`
-    // folds (by default the key's exact form, text_operand).
+    // The GROUP BY key(s) that make the groups of a text key exact when the engine's `=` folds:
+    // beside the key itself, or alone where group_text_by_exact_form_alone() (by default the
+    // key's exact form, text_operand).
     virtual void exact_group_key(std::string& out, const Expr& key) const;
     // Whether text keys are grouped by their exact form alone and selected as MIN(key), instead
     // of grouped by the key and its exact form: for engines where grouping by one exact form

@@ -297,7 +297,7 @@ Operand SpecCompiler::filter_operand(const std::string& column, const Path& path
             used_name(column);
             ExprPtr raw =
                 make_column(info->physical_name.empty() ? info->name : info->physical_name,
-                            info->type, info->nullable);
+                            info->type, info->nullable, {}, info->bounds);
             const ValueKind kind = info->type == Type::Date        ? ValueKind::Date
                                    : info->type == Type::Timestamp ? ValueKind::UtcTimestamp
                                                                    : ValueKind::Instant;

@@ -171,7 +171,7 @@ void SpecCompiler::restrict_to_range(const std::string& column, const TimeRange&
             const ColumnInfo* info = resolve_column(*out_.source, column);
             used_name(column);
             x = make_column(info->physical_name.empty() ? info->name : info->physical_name,
-                            info->type, info->nullable);
+                            info->type, info->nullable, {}, info->bounds);
             raw = true;
             break;
         }
