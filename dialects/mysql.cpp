@@ -205,37 +205,19 @@ protected:
 
     void date_trunc(std::string& out, const Expr& e, int) const override {
         // No DATE_TRUNC: the bucket's start is rebuilt from its parts.
-        const Expr& x = *e.args.at(0);
-        std::string v;
-        wall_clock(v, x, prec::kLowest);
-        const std::string_view target = e.type == Type::Date ? "DATE" : "DATETIME";
         out += "CAST(";
-        switch (e.unit) {
-            case TimeUnit::Minute:
-                out += "DATE_FORMAT(" + v + ", '%Y-%m-%d %H:%i:00')";
-                break;
-            case TimeUnit::Hour:
-                out += "DATE_FORMAT(" + v + ", '%Y-%m-%d %H:00:00')";
-                break;
-            case TimeUnit::Day:
-                out += "CAST(" + v + " AS DATE)";
-                break;
-            case TimeUnit::Week:  // back to Monday (WEEKDAY: Monday = 0)
-                out += "CAST(" + v + " AS DATE) - INTERVAL WEEKDAY(" + v + ") DAY";
-                break;
-            case TimeUnit::Month:
-                out += "MAKEDATE(YEAR(" + v + "), 1) + INTERVAL (MONTH(" + v + ") - 1) MONTH";
-                break;
-            case TimeUnit::Quarter:
-                out += "MAKEDATE(YEAR(" + v + "), 1) + INTERVAL (QUARTER(" + v + ") - 1) QUARTER";
-                break;
-            case TimeUnit::Year:
-                out += "MAKEDATE(YEAR(" + v + "), 1)";
-                break;
+        bucket_start(out, e);
+        out += e.type == Type::Date ? " AS DATE)" : " AS DATETIME)";
+    }
+
+    void output_value(std::string& out, const Expr& e) const override {
+        // A bucket of a day or more starts at midnight: its DATE reads as the same timestamp,
+        // and spares MySQL a conversion per row (Superset's day buckets: 760 -> 713 ms).
+        if (e.kind == ExprKind::Call && e.func == Func::DateTrunc && e.unit >= TimeUnit::Day) {
+            bucket_start(out, e);
+            return;
         }
-        out += " AS ";
-        out += target;
-        out += ')';
+        expr(out, e);
     }
 
     void date_add(std::string& out, const Expr& e, int ctx) const override {
@@ -379,6 +361,37 @@ protected:
     }
 
 private:
+    // The start of date_trunc's bucket: a DATE for units of a day or more, else a
+    // 'YYYY-MM-DD hh:mm:00' string.
+    void bucket_start(std::string& out, const Expr& e) const {
+        const Expr& x = *e.args.at(0);
+        std::string v;
+        wall_clock(v, x, prec::kLowest);
+        switch (e.unit) {
+            case TimeUnit::Minute:
+                out += "DATE_FORMAT(" + v + ", '%Y-%m-%d %H:%i:00')";
+                return;
+            case TimeUnit::Hour:
+                out += "DATE_FORMAT(" + v + ", '%Y-%m-%d %H:00:00')";
+                return;
+            case TimeUnit::Day:
+                out += "CAST(" + v + " AS DATE)";
+                return;
+            case TimeUnit::Week:  // back to Monday (WEEKDAY: Monday = 0)
+                out += "CAST(" + v + " AS DATE) - INTERVAL WEEKDAY(" + v + ") DAY";
+                return;
+            case TimeUnit::Month:
+                out += "MAKEDATE(YEAR(" + v + "), 1) + INTERVAL (MONTH(" + v + ") - 1) MONTH";
+                return;
+            case TimeUnit::Quarter:
+                out += "MAKEDATE(YEAR(" + v + "), 1) + INTERVAL (QUARTER(" + v + ") - 1) QUARTER";
+                return;
+            case TimeUnit::Year:
+                out += "MAKEDATE(YEAR(" + v + "), 1)";
+                return;
+        }
+    }
+
     // CAST(e AS BINARY), or the binary form of a text min/max/greatest/least.
     void binary(std::string& out, const Expr& e) const {
         if (is_text_extreme(e)) {

@@ -44,12 +44,19 @@ std::vector<ResultColumn> result_columns(const Query& query) {
     return columns;
 }
 
-// A source on a quarry_fdw foreign table: one statement on its server, in its dialect.
+// The statement quarry.run sends for a source on a quarry_fdw foreign table: one statement on
+// its server, in its dialect, whose values run_remote_to_jsonb converts by their model types.
+std::string remote_statement(const CompiledSpec& compiled) {
+    Query query = compiled.query;
+    query.read_by_quarry = true;
+    return dialect_by_name(compiled.source->dialect).render_query(query);
+}
+
 Datum run_remote(const CompiledSpec& compiled, const PgCatalog& catalog) {
     fdw::check_select_privilege(catalog.relation());
     ResultMeta meta;
     meta.dialect = compiled.source->dialect;
-    meta.sql = dialect_by_name(meta.dialect).render_query(compiled.query);
+    meta.sql = remote_statement(compiled);
     meta.hash = compiled.hash;
     std::vector<Type> types;
     for (const OutputColumn& column : compiled.query.columns) types.push_back(column.expr->type);
@@ -76,7 +83,9 @@ QUARRY_PG_FUNCTION(quarry_explain) {
     PgCatalog catalog;
     CompiledSpec compiled = compile_argument(fcinfo, 0, catalog);
     const std::string& dialect = compiled.source->dialect;
-    std::string sql = dialect_by_name(dialect).render_query(compiled.query);
+    std::string sql = catalog.foreign_server() != InvalidOid
+                          ? remote_statement(compiled)
+                          : dialect_by_name(dialect).render_query(compiled.query);
     nlohmann::json plan = {
         {"resolved", compiled.resolved},
         {"hash", compiled.hash},

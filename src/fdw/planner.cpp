@@ -811,6 +811,7 @@ ForeignScan* get_plan(PlannerInfo* root, RelOptInfo* rel, Oid /*table_id*/, Fore
         constant_count(root->parse->limitOffset, query.offset);
     }
 
+    query.read_by_quarry = true;  // scan.cpp converts every value to its column's type
     std::string sql = state->dialect->render_query(query);
     const char* sql_text = sql.c_str();
     List* fdw_private = pg::pg_call([sql_text, retrieved, averages] {

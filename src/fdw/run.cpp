@@ -17,9 +17,11 @@ bool starts_like_a_number(std::string_view text) {
 
 bool is_true(std::string_view text) { return text == "t" || text == "1" || text == "true"; }
 
-// "YYYY-MM-DD HH:MM:SS[.ffffff][+00[:00]]" -> ISO 8601 with a 'T' (and 'Z' for instants).
+// "YYYY-MM-DD[ HH:MM:SS[.ffffff]][+00[:00]]" -> ISO 8601 with a 'T' (and 'Z' for instants).
+// A date alone is its midnight (a dialect may select a DATE for a day bucket).
 void append_timestamp(StringInfo out, std::string_view text, bool instant) {
     std::string iso(text);
+    if (iso.size() == 10) iso += " 00:00:00";
     if (iso.size() > 10 && iso[10] == ' ') iso[10] = 'T';
     if (instant) {
         for (std::string_view zone : {"+00:00", "+00"}) {

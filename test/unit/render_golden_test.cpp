@@ -843,6 +843,31 @@ TEST(RenderGolden, MysqlGroupsTextKeysByTheirBinaryFormWhereTheQueryReadsThemWho
               "GROUP BY `country`, CAST(`country` AS BINARY)");
 }
 
+TEST(RenderGolden, MysqlSelectsDayBucketsAsDatesWhenQuarryReadsTheResult) {
+    // quarry converts the DATE to the column's timestamp; SQL handed to users keeps DATETIME.
+    const ExprPtr day = timefn(Func::DateTrunc, TimeUnit::Day, {kShippedAt}, Type::Timestamp);
+    const ExprPtr hour = timefn(Func::DateTrunc, TimeUnit::Hour, {kShippedAt}, Type::Timestamp);
+    const ExprPtr rows = fn(Func::CountAll, {}, Type::Integer);
+    Query q = orders_query();
+    q.columns = {{"d", day, true}, {"h", hour, true}, {"n", rows, false}};
+    q.group_by = {day, hour};
+    q.order_by = {{day, false, 0}};
+    EXPECT_EQ(render("mysql", q),
+              "SELECT CAST(CAST(`shipped_at` AS DATE) AS DATETIME) AS `d`, "
+              "CAST(DATE_FORMAT(`shipped_at`, '%Y-%m-%d %H:00:00') AS DATETIME) AS `h`, "
+              "COUNT(*) AS `n` FROM `public`.`orders` GROUP BY 1, 2 "
+              "ORDER BY CAST(CAST(`shipped_at` AS DATE) AS DATETIME) IS NULL, 1");
+    q.read_by_quarry = true;
+    EXPECT_EQ(render("mysql", q),
+              "SELECT CAST(`shipped_at` AS DATE) AS `d`, "
+              "CAST(DATE_FORMAT(`shipped_at`, '%Y-%m-%d %H:00:00') AS DATETIME) AS `h`, "
+              "COUNT(*) AS `n` FROM `public`.`orders` GROUP BY 1, 2 "
+              "ORDER BY CAST(CAST(`shipped_at` AS DATE) AS DATETIME) IS NULL, 1");
+    EXPECT_EQ(render("postgres", q),
+              R"(SELECT DATE_TRUNC('day', "shipped_at") AS "d", DATE_TRUNC('hour', "shipped_at") )"
+              R"(AS "h", COUNT(*) AS "n" FROM "public"."orders" GROUP BY 1, 2 ORDER BY 1)");
+}
+
 TEST(RenderGolden, MysqlGroupsLongTextKeysByTheBinaryCollationAndTheByteLength) {
     // CAST AS BINARY would make a VARCHAR(255) key 1020 bytes long, and a binary key over 512
     // bytes sends MariaDB's grouping to an on-disk temporary table.

@@ -23,8 +23,8 @@ enum class JoinKind : uint8_t { Inner, Left };
 
 struct Join {
     JoinKind kind = JoinKind::Inner;
-    TableRef table;            // with an alias, which the columns of its side use as qualifier
-    std::vector<ExprPtr> on;   // AND-ed; empty: every pair (ON TRUE)
+    TableRef table;           // with an alias, which the columns of its side use as qualifier
+    std::vector<ExprPtr> on;  // AND-ed; empty: every pair (ON TRUE)
 };
 
 struct OutputColumn {
@@ -51,6 +51,11 @@ struct Query {
     std::vector<OrderKey> order_by;
     std::optional<int64_t> limit;
     std::optional<int64_t> offset;
+    // The result is read by quarry, which converts each value to its column's type (the FDW,
+    // quarry.run on a remote source): a dialect may then select a value of a cheaper type that
+    // converts to the same value (MySQL: a DATE for a day bucket, not a DATETIME). Not for SQL
+    // handed to users (quarry.translate).
+    bool read_by_quarry = false;
 };
 
 }  // namespace quarry

@@ -206,6 +206,8 @@ void SqlRenderer::select_list(std::string& out, const Query& q, bool keys_alone)
             out += "MIN(";
             expr(out, *c.expr);
             out += ')';
+        } else if (q.read_by_quarry) {
+            output_value(out, *c.expr);
         } else {
             expr(out, *c.expr);
         }
@@ -288,6 +290,8 @@ void SqlRenderer::group_by(std::string& out, const Query& q, bool keys_alone) co
         }
     }
 }
+
+void SqlRenderer::output_value(std::string& out, const Expr& e) const { expr(out, e); }
 
 bool SqlRenderer::exact_beside_plain(std::string&, const Expr&, const Expr&, std::string_view,
                                      int) const {

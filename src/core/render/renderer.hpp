@@ -122,6 +122,8 @@ protected:
 
     // ---- time (arguments are wall-clock Date/Timestamp; see wall_clock)
     virtual void date_trunc(std::string& out, const Expr& e, int ctx) const = 0;
+    // A selected value where Query::read_by_quarry (by default the expression itself).
+    virtual void output_value(std::string& out, const Expr& e) const;
     virtual void date_add(std::string& out, const Expr& e, int ctx) const = 0;
     virtual void date_diff(std::string& out, const Expr& e, int ctx) const = 0;
     virtual void date_part(std::string& out, const Expr& e, int ctx) const = 0;
