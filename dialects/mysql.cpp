@@ -332,18 +332,30 @@ protected:
     bool group_text_by_exact_form_alone() const override { return true; }
 
     void exact_group_key(std::string& out, const Expr& key) const override {
-        if (!is_long_text_column(key)) {
-            binary(out, key);
+        if (has_exact_group_value(key)) {
+            exact_group_value(out, key);
+            out += ", ";
+            exact_group_value_complement(out, key);
             return;
         }
-        // A binary GROUP BY key longer than 512 bytes sends the grouping of MariaDB (and of
-        // MySQL before its TempTable engine) to an on-disk temporary table, and CAST AS BINARY
-        // makes a VARCHAR(n) key 4n bytes long. The binary collation keeps the key n
-        // characters long; it pads with spaces (PAD SPACE), so the byte length tells apart
-        // the values it calls equal. CONVERT makes any column's charset utf8mb4 first.
+        binary(out, key);
+    }
+
+    // A binary GROUP BY key longer than 512 bytes sends the grouping of MariaDB (and of MySQL
+    // before its TempTable engine) to an on-disk temporary table, and CAST AS BINARY makes a
+    // VARCHAR(n) key 4n bytes long. The binary collation keeps the key n characters long; it
+    // pads with spaces (PAD SPACE), so the byte length (the complement) tells apart the values
+    // it calls equal. CONVERT makes any column's charset utf8mb4 first.
+    bool has_exact_group_value(const Expr& key) const override { return is_long_text_column(key); }
+
+    void exact_group_value(std::string& out, const Expr& key) const override {
         out += "CONVERT(";
         expr(out, key);
-        out += " USING utf8mb4) COLLATE utf8mb4_bin, LENGTH(";
+        out += " USING utf8mb4) COLLATE utf8mb4_bin";
+    }
+
+    void exact_group_value_complement(std::string& out, const Expr& key) const override {
+        out += "LENGTH(";
         expr(out, key);
         out += ')';
     }

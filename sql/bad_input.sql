@@ -171,4 +171,8 @@ SELECT count(*) AS canary_rows, md5(string_agg(v, ',' ORDER BY id)) AS canary_su
 DROP TABLE bi_orders, bi_canary;
 DROP SEQUENCE bi_seq;
 
+-- A misspelt setting is refused (quarry reserves its prefix), not kept as a placeholder
+SET quarry.default_tll = '5min';
+SHOW quarry.default_ttl;
+
 DROP EXTENSION quarry;

@@ -365,6 +365,11 @@ SELECT '[' || country || ']' AS country, n
     FROM (SELECT country, count(*) AS n FROM orders_wide GROUP BY country) g
     WHERE country ILIKE 'fr%' ORDER BY g.country;
 
+-- 39. A bounce-rate average (avg of a CASE that is never NULL): ships as its sum and COUNT(*)
+\set q 'SELECT country, avg(CASE WHEN qty > 2 THEN 1 ELSE 0 END) AS big_rate, avg(qty) AS avg_qty FROM %1$s GROUP BY country ORDER BY country'
+SELECT pd_plan(:'q');
+SELECT * FROM pd_check(:'q', true);
+
 -- ---- joins of two foreign tables of the server (pushed down as one statement) -------------------
 
 -- 35. Revenue per customer segment

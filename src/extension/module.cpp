@@ -14,6 +14,9 @@ namespace {
 void init_module() {
     quarry::cache::init_module();
     quarry::worker::init_module();
+    // Every quarry.* setting is defined by now: a misspelt one is an error, not a placeholder
+    // that silently does nothing.
+    quarry::pg::pg_call([] { MarkGUCPrefixReserved("quarry"); });
 }
 
 }  // namespace

@@ -280,6 +280,20 @@ TEST(FormulaTypes, MismatchesAreErrors) {
               "22023 metrics[0].formula: operator - needs a number, got text (at position 1)");
 }
 
+TEST(FormulaConditionals, NullableOnlyThroughTheirResults) {
+    // A NULL condition is only not taken; a missing else or a nullable result gives NULL.
+    Fixture f;
+    auto nullable = [&](const char* formula) {
+        return compile_formula(formula, f.ctx, "f")->nullable;
+    };
+    EXPECT_FALSE(nullable("if(quantity > 2, 1, 0)"));
+    EXPECT_FALSE(
+        nullable("case when quantity > 2 then 'big' when paid then 'paid' else 'other' end"));
+    EXPECT_TRUE(nullable("case when quantity > 2 then 'big' end"));
+    EXPECT_TRUE(nullable("if(paid, quantity, 0)"));
+    EXPECT_TRUE(nullable("if(paid, 0, quantity)"));
+}
+
 TEST(FormulaAggregates, TypesAndNullability) {
     Fixture f;
     ExprPtr count = compile_formula("count_distinct(country)", f.ctx, "f");

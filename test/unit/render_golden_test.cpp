@@ -880,9 +880,16 @@ TEST(RenderGolden, MysqlGroupsLongTextKeysByTheBinaryCollationAndTheByteLength) 
     top.group_by = {kCountry, uri};
     top.order_by = {{rows, true, 2}};
     EXPECT_EQ(render("mysql", top),
-              "SELECT MIN(`country`) AS `country`, MIN(`uri`) AS `uri`, COUNT(*) AS `n` FROM "
-              "`public`.`orders` GROUP BY CAST(`country` AS BINARY), CONVERT(`uri` USING "
-              "utf8mb4) COLLATE utf8mb4_bin, LENGTH(`uri`) ORDER BY 3 DESC");
+              "SELECT MIN(`country`) AS `country`, CONVERT(`uri` USING utf8mb4) COLLATE "
+              "utf8mb4_bin AS `uri`, COUNT(*) AS `n` FROM `public`.`orders` GROUP BY "
+              "CAST(`country` AS BINARY), 2, LENGTH(`uri`) ORDER BY 3 DESC");
+    // Not selected: grouped by both parts.
+    Query hidden = orders_query();
+    hidden.columns = {{"n", rows, false}};
+    hidden.group_by = {uri};
+    EXPECT_EQ(render("mysql", hidden),
+              "SELECT COUNT(*) AS `n` FROM `public`.`orders` GROUP BY CONVERT(`uri` USING "
+              "utf8mb4) COLLATE utf8mb4_bin, LENGTH(`uri`)");
     Query inside = orders_query();
     inside.columns = {{"len", fn(Func::Length, {uri}, Type::Integer), false}, {"n", rows, false}};
     inside.group_by = {uri};

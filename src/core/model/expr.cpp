@@ -287,6 +287,15 @@ bool compute_nullable(const Expr& call) {
             break;
     }
     if (may_introduce_null(call)) return true;
+    if (call.func == Func::Case || call.func == Func::If) {
+        // A NULL condition is only not taken: the results alone decide (args: cond, result,
+        // cond, result, ... else; the else is last either way).
+        const size_t n = call.args.size();
+        for (size_t i = 1; i < n; i += 2) {
+            if (call.args[i]->nullable) return true;
+        }
+        return n % 2 == 1 && call.args[n - 1]->nullable;
+    }
     for (const ExprPtr& a : call.args) {
         if (a->nullable) return true;
     }

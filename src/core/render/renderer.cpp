@@ -202,10 +202,14 @@ void SqlRenderer::select_list(std::string& out, const Query& q, bool keys_alone)
         if (!c.expr) internal("output column \"" + c.name + "\" has no expression");
         if (i > 0) out += ", ";
         if (keys_alone && is_folded_text_key(*c.expr) && is_group_key(q, *c.expr)) {
-            // Every row of the group holds the same bytes: any one of them is the key.
-            out += "MIN(";
-            expr(out, *c.expr);
-            out += ')';
+            if (has_exact_group_value(*c.expr)) {
+                exact_group_value(out, *c.expr);
+            } else {
+                // Every row of the group holds the same bytes: any one of them is the key.
+                out += "MIN(";
+                expr(out, *c.expr);
+                out += ')';
+            }
         } else if (q.read_by_quarry) {
             output_value(out, *c.expr);
         } else {
@@ -267,7 +271,15 @@ void SqlRenderer::group_by(std::string& out, const Query& q, bool keys_alone) co
     for (const ExprPtr& key : q.group_by) {
         if (keys_alone && is_folded_text_key(*key)) {
             separator();
-            exact_group_key(out, *key);
+            const size_t selected = output_position(q, *key);
+            if (selected > 0 && has_exact_group_value(*key)) {
+                // The selected exact value, and what completes it.
+                append_int(out, static_cast<int64_t>(selected));
+                out += ", ";
+                exact_group_value_complement(out, *key);
+            } else {
+                exact_group_key(out, *key);
+            }
             continue;
         }
         const size_t position = output_position(q, *key);
@@ -296,6 +308,16 @@ void SqlRenderer::output_value(std::string& out, const Expr& e) const { expr(out
 bool SqlRenderer::exact_beside_plain(std::string&, const Expr&, const Expr&, std::string_view,
                                      int) const {
     return false;
+}
+
+bool SqlRenderer::has_exact_group_value(const Expr&) const { return false; }
+
+void SqlRenderer::exact_group_value(std::string&, const Expr&) const {
+    internal("the dialect has no exact group value");
+}
+
+void SqlRenderer::exact_group_value_complement(std::string&, const Expr&) const {
+    internal("the dialect has no exact group value");
 }
 
 void SqlRenderer::exact_group_key(std::string& out, const Expr& key) const {

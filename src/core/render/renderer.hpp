@@ -152,6 +152,12 @@ protected:
     // beside the key itself, or alone where group_text_by_exact_form_alone() (by default the
     // key's exact form, text_operand).
     virtual void exact_group_key(std::string& out, const Expr& key) const;
+    // Where group_text_by_exact_form_alone(): whether `key` has a text value equal to it that,
+    // with its complement beside it, groups exactly (else the key is selected as MIN(key)).
+    // Selecting that value spares an aggregate per row.
+    virtual bool has_exact_group_value(const Expr& key) const;
+    virtual void exact_group_value(std::string& out, const Expr& key) const;
+    virtual void exact_group_value_complement(std::string& out, const Expr& key) const;
     // Whether text keys are grouped by their exact form alone and selected as MIN(key), instead
     // of grouped by the key and its exact form: for engines where grouping by one exact form
     // costs less than by the pair (MySQL compares bytes faster than its folding collations).
