@@ -193,6 +193,8 @@ CREATE INDEX job_queue_unfinished ON quarry.job_queue (state, tenant)
     WHERE state IN ('queued', 'running');
 CREATE INDEX job_queue_channel ON quarry.job_queue (tenant, channel)
     WHERE channel IS NOT NULL AND state IN ('queued', 'running');
+-- The job log's upkeep (quarry.job_retention) deletes the oldest finished jobs first.
+CREATE INDEX job_queue_finished ON quarry.job_queue (finished_at) WHERE finished_at IS NOT NULL;
 
 -- Round robin across tenants: when each tenant last had a job started.
 CREATE TABLE quarry.job_tenants (

@@ -187,6 +187,20 @@ struct Claimed {
     int64_t queued = 0;  // still queued after the claim
 };
 
+// Deletes finished jobs past quarry.job_retention, oldest first and a bounded batch at a time
+// (the index on finished_at finds them), so that the job log does not grow without end.
+void forget_old_jobs() {
+    if (job_retention_s <= 0) return;
+    constexpr int kBatch = 10000;
+    pg::SpiSession spi;
+    spi.execute(
+        "DELETE FROM quarry.job_queue WHERE id OPERATOR(pg_catalog.=) ANY (ARRAY("
+        "SELECT id FROM quarry.job_queue WHERE finished_at OPERATOR(pg_catalog.<) "
+        "(pg_catalog.clock_timestamp() OPERATOR(pg_catalog.-) $1::pg_catalog.interval) "
+        "ORDER BY finished_at LIMIT $2::pg_catalog.int4))",
+        {std::to_string(job_retention_s) + " seconds", std::to_string(kBatch)});
+}
+
 bool claim(Claimed& out) {
     Failure failure;
     bool ok = in_transaction(
@@ -381,8 +395,16 @@ void job_worker_main(Datum arg) {
                                  PG_WAIT_EXTENSION);
         ResetLatch(MyLatch);
         if ((rc & WL_TIMEOUT) && job.queued == 0 && !refresh_soon) {
-            // Before leaving: the cache's upkeep (expired and over-bound entries, hit counts).
+            // Before leaving: the cache's upkeep (expired and over-bound entries, hit counts),
+            // and the job log's.
             in_transaction([] { (void)cache::evict(); }, nullptr);
+            Failure failure;
+            if (!in_transaction([] { forget_old_jobs(); }, &failure)) {
+                pg::pg_call([&] {
+                    ereport(WARNING, (errmsg("quarry worker: could not delete old jobs: %s",
+                                             failure.message.c_str())));
+                });
+            }
             if (leave_if_idle(seen)) return;
         }
     }

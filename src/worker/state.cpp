@@ -26,6 +26,7 @@ int idle_timeout_ms = 2000;
 int background_aging_ms = 30000;
 bool retry_on_crash = false;
 int refresh_trailing_buckets = 2;
+int job_retention_s = 7 * 24 * 3600;
 
 SharedState* shared = nullptr;
 
@@ -84,6 +85,10 @@ void define_settings() {
                             "(the current one and those before it).",
                             nullptr, &refresh_trailing_buckets, 2, 1, 100000, PGC_SIGHUP, 0,
                             nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("quarry.job_retention",
+                            "Finished jobs older than this are deleted from the queue (0: kept).",
+                            nullptr, &job_retention_s, 7 * 24 * 3600, 0, INT_MAX, PGC_SIGHUP,
+                            GUC_UNIT_S, nullptr, nullptr, nullptr);
     DefineCustomBoolVariable("quarry.job_retry_on_crash",
                              "A job whose worker died (crash, restart) is queued again once "
                              "instead of failed.",

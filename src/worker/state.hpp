@@ -32,6 +32,7 @@ extern int idle_timeout_ms;           // quarry.worker_idle_timeout
 extern int background_aging_ms;       // quarry.background_aging
 extern bool retry_on_crash;           // quarry.job_retry_on_crash
 extern int refresh_trailing_buckets;  // quarry.refresh_trailing_buckets
+extern int job_retention_s;           // quarry.job_retention (0: finished jobs are kept)
 
 // ---- shared memory --------------------------------------------------------------------------
 constexpr int kMaxDatabases = 64;

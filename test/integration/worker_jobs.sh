@@ -8,7 +8,9 @@
 #    was still queued (started_at order);
 #  - interactive before background;
 #  - single flight: 20 sessions submit the same spec at once: MariaDB's general log shows exactly
-#    one statement, and all 20 get the result.
+#    one statement, and all 20 get the result;
+#  - the job log's upkeep: with quarry.job_retention = 1s, the finished jobs above are deleted
+#    when the worker leaves the idle database.
 set -euo pipefail
 
 : "${QUARRY_PG_PORT:?run through scripts/test.sh (needs the servers environment)}"
@@ -17,7 +19,8 @@ fail=0
 marker=wj_sf_$$_$RANDOM
 restore_settings() {
     psql -X -q -d postgres -c "ALTER SYSTEM RESET quarry.worker_pool_size" \
-        -c "ALTER SYSTEM RESET quarry.max_running_per_tenant" -c "SELECT pg_reload_conf()" \
+        -c "ALTER SYSTEM RESET quarry.max_running_per_tenant" \
+        -c "ALTER SYSTEM RESET quarry.job_retention" -c "SELECT pg_reload_conf()" \
         >/dev/null 2>&1 || true
 }
 cleanup() {
@@ -194,5 +197,23 @@ for s in $(seq 1 20); do
 done
 check "all 20 waiters got the result" "20" "$got"
 echo "     ($(q -c "SELECT count(*) FROM quarry.jobs WHERE shared_from IS NOT NULL") jobs got a result shared from an identical one)"
+
+# ---- the job log's upkeep: finished jobs past quarry.job_retention go -------------------------
+finished_before=$(q -c "SELECT count(*) FROM quarry.job_queue WHERE finished_at IS NOT NULL")
+[[ $finished_before -gt 20 ]] && ok "finished jobs in the log before: $finished_before" ||
+    bad "expected the jobs above in the log, got $finished_before"
+psql -X -q -d postgres -c "ALTER SYSTEM SET quarry.job_retention = '1s'" -c "SELECT pg_reload_conf()" >/dev/null
+sleep 2 # every job above is now older than the retention
+last=$(q -c "SELECT quarry.submit('{\"source\": \"items\", \"metrics\": [\"amount\"]}')")
+q -c "SELECT quarry.wait($last, 60000)" >/dev/null
+# The worker deletes them when it leaves the idle database (quarry.worker_idle_timeout, 2 s).
+left=""
+for _ in $(seq 1 60); do
+    left=$(q -c "SELECT count(*) FROM quarry.job_queue WHERE finished_at < clock_timestamp() - interval '5 seconds'")
+    [[ $left == 0 ]] && break
+    sleep 0.5
+done
+check "finished jobs older than quarry.job_retention are deleted by the idle worker" "0" "$left"
+restore_settings
 
 exit "$fail"
