@@ -10,11 +10,11 @@
 #  - once the lock is released the refresh stores a fresh entry, served as such.
 # No timing is asserted: the script waits on lock and job states.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib/verdicts.sh"
 
 : "${QUARRY_PG_PORT:?run with the servers environment (build/servers/env)}"
 db=quarry_cache_stale
 gate=717073
-fail=0
 holder_pid=
 cleanup() {
     [[ -n $holder_pid ]] && kill "$holder_pid" 2>/dev/null || true
@@ -24,14 +24,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() { echo "ok   $1"; }
-bad() {
-    echo "FAIL $1"
-    fail=1
-}
-check() { # label expected actual
-    if [[ $2 == "$3" ]]; then ok "$1"; else bad "$1: expected [$2], got [$3]"; fi
-}
 q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" "$@"; }
 wait_for() { # sql: polls (at most 60 s) until it returns t
     local i

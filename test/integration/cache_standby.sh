@@ -5,6 +5,7 @@
 # free port, and is stopped and removed at the end.
 # Runs against the throwaway primary of scripts/servers.sh (environment from build/servers/env).
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib/verdicts.sh"
 
 : "${QUARRY_PG_PORT:?run with the servers environment (build/servers/env)}"
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -64,10 +65,6 @@ for _ in $(seq 1 600); do
     sleep 0.1
 done
 
-fail=0
-check() { # label expected actual
-    if [[ $2 == "$3" ]]; then echo "ok   $1"; else echo "FAIL $1: expected [$2], got [$3]"; fail=1; fi
-}
 check "standby is in recovery" t "$(standby -c 'SELECT pg_is_in_recovery()')"
 check "cached spec served from the cache on the standby" true \
     "$(standby -c "SELECT quarry.run('$CACHED')->'meta'->>'cached'")"

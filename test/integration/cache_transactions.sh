@@ -4,6 +4,7 @@
 # and once it commits, later sessions are served the new state, never the old result.
 # Runs against the throwaway primary of scripts/servers.sh (environment from build/servers/env).
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib/verdicts.sh"
 
 : "${QUARRY_PG_PORT:?run with the servers environment (build/servers/env)}"
 DB=quarry_cache_tx
@@ -49,8 +50,6 @@ a() {
     fi
 }
 
-fail=0
-check() { if [[ $2 == "$3" ]]; then echo "ok   $1"; else echo "FAIL $1: expected [$2], got [$3]"; fail=1; fi; }
 
 a "BEGIN ISOLATION LEVEL REPEATABLE READ;" >/dev/null
 check "A computes (old data)" "false [[1]]" "$(a "$RUN" | tail -1)"

@@ -11,30 +11,15 @@
 #    never the password, the backend keeps working, and after a restart the next query
 #    reconnects by itself.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib/verdicts.sh"
 
 : "${QUARRY_PG_PORT:?run through scripts/test.sh (needs the servers environment)}"
 db=quarry_fdw_faults
 secret=$QUARRY_MY_PASSWORD
 rs_secret=$QUARRY_RS_PASSWORD
-fail=0
 trap 'dropdb --if-exists "$db" >/dev/null 2>&1 || true' EXIT
 
-ok() { echo "ok   $1"; }
-bad() {
-    echo "FAIL $1"
-    fail=1
-}
-check() { # label expected actual
-    if [[ $2 == "$3" ]]; then ok "$1"; else bad "$1: expected [$2], got [$3]"; fi
-}
-contains() { # label haystack needle
-    if [[ $2 == *"$3"* ]]; then ok "$1"; else bad "$1: [$3] not in [$2]"; fi
-}
-lacks() { # label haystack needle
-    if [[ $2 != *"$3"* ]]; then ok "$1"; else bad "$1: [$3] found in [$2]"; fi
-}
 
-mysql_root() { mariadb --protocol=socket -S "$QUARRY_MY_SOCKET" -u root -N -B "$QUARRY_MY_DB" "$@"; }
 rs_super() { psql -X -q -At -h "$QUARRY_RS_HOST" -p "$QUARRY_RS_PORT" -U postgres -d "$QUARRY_RS_DB" "$@"; }
 # One psql session of the primary, verbose errors (with SQLSTATE), output and errors together.
 session() { psql -X -At -v VERBOSITY=verbose -d "$db" 2>&1; }

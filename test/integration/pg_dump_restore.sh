@@ -3,6 +3,7 @@
 # pg_extension_config_dump): a restored database answers the same spec with the same SQL.
 # Runs against the throwaway primary of scripts/servers.sh (environment from build/servers/env).
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib/verdicts.sh"
 
 : "${QUARRY_PG_PORT:?run through scripts/test.sh (needs the servers environment)}"
 src_db=quarry_dump_src
@@ -37,15 +38,6 @@ after=$(psql_db "$dst_db" -c "$query")
 sources_after=$(psql_db "$dst_db" -c "SELECT name || ':' || version || ':' || options::text FROM quarry.sources")
 formulas_after=$(psql_db "$dst_db" -c "SELECT string_agg(name || '=' || formula, ', ' ORDER BY name) FROM quarry.formulas")
 
-fail=0
-check() { # label expected actual
-    if [[ $2 == "$3" ]]; then
-        echo "ok   $1"
-    else
-        echo "FAIL $1: expected [$2], got [$3]"
-        fail=1
-    fi
-}
 check "same SQL and rows after restore" "$before" "$after"
 check "source row restored" 'sales:2:{"cache_ttl": "10 minutes", "time_column": "ordered_at"}' "$sources_after"
 check "formulas restored" "margin=revenue - cost, margin_pct=sum(margin) / sum(revenue)" "$formulas_after"

@@ -8,24 +8,13 @@
 #  - a primary started without shared_preload_libraries: quarry.run works, quarry.submit raises
 #    55000 with the hint; then the primary is started again with it.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib/verdicts.sh"
 
 : "${QUARRY_PG_PORT:?run through scripts/test.sh (needs the servers environment)}"
 db=quarry_worker_crash
-fail=0
 bindir=${QUARRY_PG_BINDIR:-/usr/lib/postgresql/15/bin}
 log=$(dirname "$QUARRY_PG_DATA")/server.log
 
-ok() { echo "ok   $1"; }
-bad() {
-    echo "FAIL $1"
-    fail=1
-}
-check() { # label expected actual
-    if [[ $2 == "$3" ]]; then ok "$1"; else bad "$1: expected [$2], got [$3]"; fi
-}
-contains() { # label haystack needle
-    if [[ $2 == *"$3"* ]]; then ok "$1"; else bad "$1: [$3] not in [$2]"; fi
-}
 
 pg_ctl_primary() { # args...
     local cmd

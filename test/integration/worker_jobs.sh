@@ -12,10 +12,10 @@
 #  - the job log's upkeep: with quarry.job_retention = 1s, the finished jobs above are deleted
 #    when the worker leaves the idle database.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib/verdicts.sh"
 
 : "${QUARRY_PG_PORT:?run through scripts/test.sh (needs the servers environment)}"
 db=quarry_worker_jobs
-fail=0
 marker=wj_sf_$$_$RANDOM
 restore_settings() {
     psql -X -q -d postgres -c "ALTER SYSTEM RESET quarry.worker_pool_size" \
@@ -31,19 +31,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() { echo "ok   $1"; }
-bad() {
-    echo "FAIL $1"
-    fail=1
-}
-check() { # label expected actual
-    if [[ $2 == "$3" ]]; then ok "$1"; else bad "$1: expected [$2], got [$3]"; fi
-}
-contains() { # label haystack needle
-    if [[ $2 == *"$3"* ]]; then ok "$1"; else bad "$1: [$3] not in [$2]"; fi
-}
 
-mysql_root() { mariadb --protocol=socket -S "$QUARRY_MY_SOCKET" -u root -N -B "$QUARRY_MY_DB" "$@"; }
 q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" "$@"; }
 
 dropdb --if-exists "$db" >/dev/null 2>&1 || true
