@@ -256,6 +256,7 @@ ForeignTableInfo foreign_table_info(Oid relid, Oid user) {
         column.typmod = att->atttypmod;
         column.not_null = att->attnotnull;
         column.dropped = att->attisdropped;
+        if (!column.dropped) column.bounds = pg::column_bounds_of(column.type, column.typmod);
         column.remote_name = column.local_name;
         info.columns.push_back(std::move(column));
     }

@@ -9,7 +9,6 @@
 
 #include "callbacks.hpp"
 #include "planner.hpp"
-#include "src/extension/pg_types.hpp"
 
 namespace quarry::fdw {
 
@@ -749,7 +748,7 @@ void plan_base_scan(quarry::Query& query, RelOptInfo* rel, const RelState& base,
         query.columns.push_back(
             {column.remote_name,
              make_column(column.remote_name, type.value_or(Type::Text), !column.not_null, {},
-                         pg::column_bounds_of(column.type, column.typmod)),
+                         column.bounds),
              false});
     }
 }
@@ -873,7 +872,7 @@ std::optional<RemoteColumnRef> RelState::column(const Var* var, bool any_type) c
         return RemoteColumnRef{column.remote_name,
                                scope.kind == RelKind::Join ? alias_of(*base) : std::string(),
                                type.value_or(Type::Text), !column.not_null || outer_nullable,
-                               pg::column_bounds_of(column.type, column.typmod)};
+                               column.bounds};
     }
     return std::nullopt;
 }
