@@ -745,11 +745,10 @@ void plan_base_scan(quarry::Query& query, RelOptInfo* rel, const RelState& base,
         const ForeignColumn& column =
             base.table.columns.at(static_cast<size_t>(lfirst_int(attr_cell) - 1));
         std::optional<Type> type = remote_model_type(column.type, column.typmod);
-        query.columns.push_back(
-            {column.remote_name,
-             make_column(column.remote_name, type.value_or(Type::Text), !column.not_null, {},
-                         column.bounds),
-             false});
+        query.columns.push_back({column.remote_name,
+                                 make_column(column.remote_name, type.value_or(Type::Text),
+                                             !column.not_null, {}, column.bounds),
+                                 false});
     }
 }
 
@@ -869,10 +868,9 @@ std::optional<RemoteColumnRef> RelState::column(const Var* var, bool any_type) c
         if (!type && !any_type) return std::nullopt;
         const bool outer_nullable = std::find(scope.nullable.begin(), scope.nullable.end(),
                                               base->relid) != scope.nullable.end();
-        return RemoteColumnRef{column.remote_name,
-                               scope.kind == RelKind::Join ? alias_of(*base) : std::string(),
-                               type.value_or(Type::Text), !column.not_null || outer_nullable,
-                               column.bounds};
+        return RemoteColumnRef{
+            column.remote_name, scope.kind == RelKind::Join ? alias_of(*base) : std::string(),
+            type.value_or(Type::Text), !column.not_null || outer_nullable, column.bounds};
     }
     return std::nullopt;
 }
