@@ -7,7 +7,8 @@
 //
 // The statement runs through SPI (with its kept plan, statement_plans.hpp), read-only, with the
 // caller's privileges, and its rows stream into one growing text buffer (no per-row JSON
-// objects); the text becomes jsonb through jsonb_in, so numeric digits stay exact. Values, by the PostgreSQL type of the result column:
+// objects); the text becomes jsonb through jsonb_in, so numeric digits stay exact. Values, by
+// the PostgreSQL type of the result column:
 //
 //   integers, oid                 JSON numbers
 //   numeric                       JSON numbers with the exact digits; NaN and ±Infinity: null
