@@ -64,9 +64,7 @@ protected:
         // VARCHAR equality ignores trailing spaces only, so values equal to Redshift that differ
         // in bytes differ in length (OCTET_LENGTH counts a VARCHAR's trailing spaces), and an
         // integer key is cheaper to group by than a concatenated string.
-        out += "OCTET_LENGTH(";
-        expr(out, key);
-        out += ')';
+        octet_length(out, key);
     }
 
     bool exact_beside_plain(std::string& out, const Expr& column, const Expr& value,
@@ -76,9 +74,8 @@ protected:
         // OCTET_LENGTH counts the padding.
         if (column.bounds.blank_padded) return false;
         Parens p(out, prec::kCompare < ctx);
-        out += "OCTET_LENGTH(";
-        expr(out, column);
-        out += ") ";
+        octet_length(out, column);
+        out += ' ';
         out += op;
         out += ' ';
         append_int(out, static_cast<int64_t>(value.literal.text.size()));
@@ -222,6 +219,14 @@ protected:
         } else {
             expr(out, x);
         }
+    }
+
+private:
+    // The value's length in bytes, trailing spaces included.
+    void octet_length(std::string& out, const Expr& e) const {
+        out += "OCTET_LENGTH(";
+        expr(out, e);
+        out += ')';
     }
 };
 

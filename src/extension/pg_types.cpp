@@ -36,9 +36,14 @@ std::optional<Type> builtin_model_type(Oid base_type) {
     }
 }
 
+// A built-in type is never a domain: only other types need the catalog (quarry.run reads a
+// source's columns on every call).
+bool may_be_domain(Oid type_oid) { return !builtin_model_type(type_oid).has_value(); }
+
 }  // namespace
 
 std::optional<Type> model_type_of(Oid type_oid) {
+    if (!may_be_domain(type_oid)) return builtin_model_type(type_oid);
     Oid base = pg_call([&] { return getBaseType(type_oid); });
     return builtin_model_type(base);
 }
@@ -46,7 +51,9 @@ std::optional<Type> model_type_of(Oid type_oid) {
 ColumnBounds column_bounds_of(Oid type_oid, int32 typmod) {
     Oid base = type_oid;
     int32 base_typmod = typmod;
-    pg_call([&] { base = getBaseTypeAndTypmod(type_oid, &base_typmod); });
+    if (may_be_domain(type_oid)) {
+        pg_call([&] { base = getBaseTypeAndTypmod(type_oid, &base_typmod); });
+    }
     ColumnBounds bounds;
     switch (base) {
         case INT2OID:

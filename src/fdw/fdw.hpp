@@ -19,7 +19,7 @@
 
 #include "src/remote/connection.hpp"
 #include "src/extension/guard.hpp"
-#include "src/extension/pg_types.hpp"
+#include "model/types.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpedantic"
@@ -59,7 +59,7 @@ struct ForeignColumn {
     std::string remote_name;  // the column_name option, else the local name
     Oid type = InvalidOid;
     int32 typmod = -1;
-    ColumnBounds bounds;    // of the declared type (pg_types.hpp: column_bounds_of)
+    ColumnBounds bounds;    // of the declared type
     bool not_null = false;  // declared NOT NULL locally: the remote column is trusted to be so
     bool dropped = false;
 };

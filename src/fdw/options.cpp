@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "fdw.hpp"
+#include "src/extension/pg_types.hpp"
 
 namespace quarry::fdw {
 

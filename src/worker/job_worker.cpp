@@ -188,16 +188,17 @@ struct Claimed {
 };
 
 // Deletes finished jobs past quarry.job_retention, oldest first and a bounded batch at a time
-// (the index on finished_at finds them), so that the job log does not grow without end.
+// (the index on finished_at finds them), so that the job log does not grow without end. Workers
+// leaving at once skip each other's rows instead of waiting on them.
 void forget_old_jobs() {
     if (job_retention_s <= 0) return;
     constexpr int kBatch = 10000;
     pg::SpiSession spi;
     spi.execute(
-        "DELETE FROM quarry.job_queue WHERE id OPERATOR(pg_catalog.=) ANY (ARRAY("
+        "DELETE FROM quarry.job_queue WHERE id IN ("
         "SELECT id FROM quarry.job_queue WHERE finished_at OPERATOR(pg_catalog.<) "
         "(pg_catalog.clock_timestamp() OPERATOR(pg_catalog.-) $1::pg_catalog.interval) "
-        "ORDER BY finished_at LIMIT $2::pg_catalog.int4))",
+        "ORDER BY finished_at LIMIT $2::pg_catalog.int4 FOR UPDATE SKIP LOCKED)",
         {std::to_string(job_retention_s) + " seconds", std::to_string(kBatch)});
 }
 
