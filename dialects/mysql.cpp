@@ -3,7 +3,8 @@
 // and LEAST return NULL if any argument is NULL; there is no DATE_TRUNC; ASC puts NULLs first;
 // string literals change meaning with NO_BACKSLASH_ESCAPES (see render/quote.hpp).
 // Sessions are expected to use utf8mb4 (SET NAMES utf8mb4) and a sql_mode without
-// HIGH_NOT_PRECEDENCE or PIPES_AS_CONCAT.
+// HIGH_NOT_PRECEDENCE or PIPES_AS_CONCAT; columns stored in another charset are known by their
+// bounds (ColumnBounds::other_charset) and converted to utf8mb4 where compared.
 #include <cmath>
 #include <memory>
 
@@ -111,6 +112,19 @@ protected:
         // Instants are compared with DATETIME columns holding UTC: a TIMESTAMP of the UTC value.
         out += t == Type::Date ? "DATE " : "TIMESTAMP ";
         append_string(out, checked_temporal_text(text));
+    }
+
+    void column_operand(std::string& out, const Expr& column) const override {
+        // Byte comparisons are code-point comparisons only on UTF-8: a column stored in another
+        // charset (latin1...) is converted first, so that CAST AS BINARY, LOCATE and the
+        // functions over it see utf8mb4, like the session's literals.
+        if (!column.bounds.other_charset) {
+            stored_column(out, column);
+            return;
+        }
+        out += "CONVERT(";
+        stored_column(out, column);
+        out += " USING utf8mb4)";
     }
 
     void text_operand(std::string& out, const Expr& e, TextUse, bool alone,
@@ -350,7 +364,7 @@ protected:
 
     void exact_group_value(std::string& out, const Expr& key) const override {
         out += "CONVERT(";
-        expr(out, key);
+        stored_column(out, key);  // a long text column (has_exact_group_value)
         out += " USING utf8mb4) COLLATE utf8mb4_bin";
     }
 

@@ -72,6 +72,7 @@ void point_at_remote(RelationShape& shape, const fdw::ForeignTableInfo& info) {
         for (const fdw::ForeignColumn& remote : info.columns) {
             if (!remote.dropped && remote.local_name == column.name) {
                 column.physical_name = remote.remote_name;
+                column.bounds.other_charset = remote.bounds.other_charset;
             }
         }
     }

@@ -15,6 +15,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "src/remote/connection.hpp"
@@ -92,6 +93,9 @@ bool is_quarry_foreign_table(Oid relid);
 
 // The validator: raises HV00D for an unknown option, HV024 for an invalid value.
 void validate_option_list(List* options, Oid catalog);
+// Whether a MySQL character set (the column option charset) stores text as UTF-8 bytes: utf8mb4,
+// utf8mb3 and ascii, a subset.
+bool is_utf8_charset(std::string_view name);
 
 // IMPORT FOREIGN SCHEMA (import.cpp): the CREATE FOREIGN TABLE statements.
 List* import_foreign_schema(ImportForeignSchemaStmt* stmt, Oid server_id);

@@ -51,6 +51,7 @@ struct RemoteColumn {
     long datetime_precision = -1;
     long char_length = -1;
     bool json = false;  // MariaDB: a LONGTEXT with a json_valid(col) check
+    std::string charset;  // mysql: CHARACTER_SET_NAME of text columns, lower case
 };
 
 std::string lower_ascii(std::string s) {
@@ -154,7 +155,7 @@ std::vector<RemoteColumn> mysql_columns(remote::RemoteConnection& connection,
     const std::string sql =
         "SELECT c.TABLE_NAME, c.COLUMN_NAME, c.DATA_TYPE, c.COLUMN_TYPE, c.IS_NULLABLE,"
         " c.NUMERIC_PRECISION, c.NUMERIC_SCALE, c.DATETIME_PRECISION,"
-        " c.CHARACTER_MAXIMUM_LENGTH, " +
+        " c.CHARACTER_MAXIMUM_LENGTH, c.CHARACTER_SET_NAME, " +
         json +
         " FROM information_schema.COLUMNS c JOIN information_schema.TABLES t"
         " ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME"
@@ -174,7 +175,8 @@ std::vector<RemoteColumn> mysql_columns(remote::RemoteConnection& connection,
         col.scale = number_or(c.value(6), -1);
         col.datetime_precision = number_or(c.value(7), -1);
         col.char_length = number_or(c.value(8), -1);
-        col.json = c.value(9).text() == "1";
+        if (!c.value(9).is_null()) col.charset = lower_ascii(text_of(c.value(9)));
+        col.json = c.value(10).text() == "1";
         columns.push_back(std::move(col));
     });
     return columns;
@@ -437,7 +439,21 @@ List* import_foreign_schema(ImportForeignSchemaStmt* stmt, Oid server_id) {
             first = false;
             const std::string local = local_name(c->name);
             sql += pg_identifier(local) + " " + type;
-            if (local != c->name) sql += " OPTIONS (column_name " + pg_literal(c->name) + ")";
+            std::vector<std::string> column_options;
+            if (local != c->name) column_options.push_back("column_name " + pg_literal(c->name));
+            if (type == "text" || type.rfind("character varying", 0) == 0) {
+                if (!c->charset.empty() && !is_utf8_charset(c->charset)) {
+                    column_options.push_back("charset " + pg_literal(c->charset));
+                }
+            }
+            if (!column_options.empty()) {
+                sql += " OPTIONS (";
+                for (size_t i = 0; i < column_options.size(); ++i) {
+                    if (i > 0) sql += ", ";
+                    sql += column_options[i];
+                }
+                sql += ")";
+            }
             if (options.import_not_null && !c->nullable) sql += " NOT NULL";
         }
         sql += ") SERVER " + server_name + " OPTIONS (" + (mysql ? "dbname " : "schema_name ") +

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/text.hpp"
 #include "fdw.hpp"
 #include "src/extension/pg_types.hpp"
 
@@ -14,7 +15,17 @@ namespace quarry::fdw {
 
 namespace {
 
-enum class ValueRule { Any, Dialect, Port, Seconds, FetchSize, Boolean, SslMode, NotEmpty };
+enum class ValueRule {
+    Any,
+    Dialect,
+    Port,
+    Seconds,
+    FetchSize,
+    Boolean,
+    SslMode,
+    NotEmpty,
+    Charset
+};
 
 struct OptionRule {
     const char* name;
@@ -39,6 +50,7 @@ const OptionRule kOptions[] = {
     {"schema_name", ForeignTableRelationId, ValueRule::NotEmpty},
     {"dbname", ForeignTableRelationId, ValueRule::NotEmpty},
     {"column_name", AttributeRelationId, ValueRule::NotEmpty},
+    {"charset", AttributeRelationId, ValueRule::Charset},
 };
 
 constexpr int kMaxFetchSize = 1000000;
@@ -122,8 +134,17 @@ void check_value(const OptionRule& option, const std::string& value) {
             }
             invalid_value(option.name,
                           "must be one of disable, prefer, require, verify-ca, verify-full");
+            return;
+        case ValueRule::Charset:
+            if (value.empty() || value.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                                                         "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") !=
+                                     std::string::npos) {
+                invalid_value(option.name, "\"" + value + "\" is not a MySQL character set name");
+            }
+            return;
     }
 }
+
 
 std::string option_text(DefElem* def) {
     return pg::pg_call([def] { return defGetString(def); });
@@ -146,6 +167,13 @@ int seconds_option_ms(List* options, const char* name, int fallback_ms) {
 }
 
 }  // namespace
+
+bool is_utf8_charset(std::string_view name) {
+    for (const char* utf8 : {"utf8mb4", "utf8mb3", "utf8", "ascii"}) {
+        if (equals_ignoring_ascii_case(name, utf8)) return true;
+    }
+    return false;
+}
 
 void validate_option_list(List* options, Oid catalog) {
     ListCell* cell;
@@ -268,6 +296,13 @@ ForeignTableInfo foreign_table_info(Oid relid, Oid user) {
         List* options =
             pg::pg_call([relid, attnum] { return GetForeignColumnOptions(relid, attnum); });
         if (auto name = find_option(options, "column_name")) column.remote_name = *name;
+        if (auto charset = find_option(options, "charset")) {
+            if (info.dialect != "mysql") {
+                throw Error("HV00D", "column \"" + column.local_name + "\" of foreign table \"" +
+                                         local_name + "\": option \"charset\" is for mysql servers");
+            }
+            column.bounds.other_charset = !is_utf8_charset(*charset);
+        }
     }
     return info;
 }

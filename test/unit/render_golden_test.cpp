@@ -898,6 +898,56 @@ TEST(RenderGolden, MysqlGroupsLongTextKeysByTheBinaryCollationAndTheByteLength) 
               "GROUP BY `uri`, CONVERT(`uri` USING utf8mb4) COLLATE utf8mb4_bin, LENGTH(`uri`)");
 }
 
+TEST(RenderGolden, MysqlConvertsColumnsOfAnotherCharsetBeforeComparingBytes) {
+    // A latin1 column's bytes are not code points, nor the session's utf8mb4 literals: compared
+    // as stored, CAST(city AS BINARY) = 'Zürich' never holds.
+    ColumnBounds latin1;
+    latin1.other_charset = true;
+    latin1.max_chars = 40;
+    const ExprPtr city = make_column("city", Type::Text, true, {}, latin1);
+    // An ASCII literal: the plain comparison keeps the stored column and its index.
+    EXPECT_EQ(render("mysql", *boolean(Func::Eq, {city, txt("Paris")})),
+              "`city` = 'Paris' AND CAST(CONVERT(`city` USING utf8mb4) AS BINARY) = 'Paris'");
+    EXPECT_EQ(render("mysql", *boolean(Func::Ne, {city, txt("Paris")})),
+              "`city` <> 'Paris' OR CAST(CONVERT(`city` USING utf8mb4) AS BINARY) <> 'Paris'");
+    // Any other: MySQL would convert it to latin1 (an error, or a lossy '?'), so only the exact
+    // comparison is written.
+    EXPECT_EQ(render("mysql", *boolean(Func::Eq, {city, txt("Zürich")})),
+              "CAST(CONVERT(`city` USING utf8mb4) AS BINARY) = 'Zürich'");
+    EXPECT_EQ(render("mysql", *boolean(Func::In, {city, txt("Paris"), txt("Lyon")})),
+              "`city` IN ('Paris', 'Lyon') AND CAST(CONVERT(`city` USING utf8mb4) AS BINARY) IN "
+              "('Paris', 'Lyon')");
+    EXPECT_EQ(render("mysql", *boolean(Func::In, {city, txt("Paris"), txt("Zürich")})),
+              "CAST(CONVERT(`city` USING utf8mb4) AS BINARY) IN ('Paris', 'Zürich')");
+    EXPECT_EQ(render("mysql", *boolean(Func::Contains, {city, txt("ü")})),
+              "LOCATE('ü', CAST(CONVERT(`city` USING utf8mb4) AS BINARY)) > 0");
+    EXPECT_EQ(render("mysql", *fn(Func::Upper, {city}, Type::Text)),
+              "UPPER(CONVERT(`city` USING utf8mb4))");
+    // Grouped and ordered by its UTF-8 bytes.
+    const ExprPtr rows = fn(Func::CountAll, {}, Type::Integer);
+    Query q = orders_query();
+    q.columns = {{"city", city, true}, {"n", rows, false}};
+    q.group_by = {city};
+    q.order_by = {{city, false, 1}};
+    EXPECT_EQ(render("mysql", q),
+              "SELECT MIN(CONVERT(`city` USING utf8mb4)) AS `city`, COUNT(*) AS `n` FROM "
+              "`public`.`orders` GROUP BY CAST(CONVERT(`city` USING utf8mb4) AS BINARY) ORDER BY "
+              "CAST(CONVERT(`city` USING utf8mb4) AS BINARY) IS NULL, CAST(CONVERT(`city` USING "
+              "utf8mb4) AS BINARY)");
+    // A long key: the binary collation of its utf8mb4 form, and that form's byte length.
+    latin1.max_chars = 255;
+    const ExprPtr street = make_column("street", Type::Text, false, {}, latin1);
+    Query streets = orders_query();
+    streets.columns = {{"street", street, false}, {"n", rows, false}};
+    streets.group_by = {street};
+    EXPECT_EQ(render("mysql", streets),
+              "SELECT CONVERT(`street` USING utf8mb4) COLLATE utf8mb4_bin AS `street`, COUNT(*) "
+              "AS `n` FROM `public`.`orders` GROUP BY 1, LENGTH(CONVERT(`street` USING utf8mb4))");
+    // The other dialects read the flag nowhere (their servers convert to the client encoding).
+    EXPECT_EQ(render("postgres", *boolean(Func::Eq, {city, txt("Zürich")})),
+              R"("city" = 'Zürich')");
+}
+
 TEST(RenderGolden, JoinsAreLeftDeepWithQualifiedColumns) {
     const ExprPtr order_customer = make_column("customer_id", Type::Integer, false, "r1");
     const ExprPtr customer_id = make_column("id", Type::Integer, false, "r2");

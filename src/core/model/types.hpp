@@ -21,13 +21,17 @@ enum class Type : uint8_t {
     TimestampTz,  // an instant (PostgreSQL timestamptz; timestamp/DATETIME columns hold UTC)
 };
 
-// What a column's declared (local) type bounds, where its source knows it. Renderers pick
-// cheaper forms that are exact for values within the bounds; a remote value outside them could
-// not be read into the local column anyway.
+// What a column's declaration tells the renderers, where its source knows it: the bounds of its
+// declared (local) type, and how the remote stores it. Renderers pick cheaper forms that are
+// exact for values within the bounds (a remote value outside them could not be read into the
+// local column anyway), and the forms that keep stored bytes exact.
 struct ColumnBounds {
     int32_t max_chars = 0;      // text: n of varchar(n)/char(n); 0: unbounded or unknown
     bool blank_padded = false;  // text: char(n), whose values are padded with spaces to n
     bool int32_values = false;  // integer: smallint/integer, every value fits in 32 bits
+    // text: the remote stores the column in a character set whose bytes are not UTF-8 (a MySQL
+    // latin1 column; quarry_fdw's column option charset), so its bytes are not code points
+    bool other_charset = false;
 };
 
 std::string_view type_name(Type t);  // "integer", "text", ... (the names of quarry.run's "type")

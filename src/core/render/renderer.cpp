@@ -51,6 +51,19 @@ bool is_group_key(const Query& q, const Expr& e) {
     return false;
 }
 
+// Whether the plain comparison of `column` with `value` may use the column as stored: always,
+// unless the remote stores it in another charset and `value` is not an ASCII literal. The engine
+// converts the literal to the column's charset, which fails (MySQL: "Illegal mix of collations")
+// or goes wrong on a character that charset lacks; every charset holds ASCII.
+bool compares_as_stored(const Expr& column, const Expr& value) {
+    if (column.kind != ExprKind::Column || !column.bounds.other_charset) return true;
+    if (!is_literal(value)) return false;
+    for (const char c : value.literal.text) {
+        if (static_cast<unsigned char>(c) >= 0x80) return false;
+    }
+    return true;
+}
+
 // A text key grouped by its exact form: the engine's own `=` on it would fold.
 bool is_folded_text_key(const Expr& key) { return is_text(key) && !is_literal(key); }
 
@@ -376,7 +389,7 @@ void SqlRenderer::expr(std::string& out, const Expr& e, int ctx) const {
             literal(out, e, ctx);
             return;
         case ExprKind::Column:
-            column(out, e);
+            column_operand(out, e);
             return;
         case ExprKind::Call:
             call_node(out, e, ctx);
@@ -540,12 +553,24 @@ void SqlRenderer::temporal_literal(std::string& out, Type t, std::string_view te
     internal("not a date/time literal");
 }
 
-void SqlRenderer::column(std::string& out, const Expr& e) const {
-    if (!e.qualifier.empty()) {
-        append_identifier(out, e.qualifier);
+void SqlRenderer::stored_column(std::string& out, const Expr& column) const {
+    if (!column.qualifier.empty()) {
+        append_identifier(out, column.qualifier);
         out += '.';
     }
-    append_identifier(out, e.column);
+    append_identifier(out, column.column);
+}
+
+void SqlRenderer::column_operand(std::string& out, const Expr& column) const {
+    stored_column(out, column);
+}
+
+void SqlRenderer::plain_operand(std::string& out, const Expr& e, int ctx) const {
+    if (e.kind == ExprKind::Column) {
+        stored_column(out, e);
+    } else {
+        expr(out, e, ctx);
+    }
 }
 
 void SqlRenderer::call_node(std::string& out, const Expr& e, int ctx) const {
@@ -761,11 +786,11 @@ void SqlRenderer::comparison(std::string& out, const Expr& e, std::string_view o
     const bool text = is_text(a) || is_text(b);
     auto plain = [&](int c) {
         Parens p(out, prec::kCompare < c);
-        expr(out, a, prec::kCompare + 1);
+        plain_operand(out, a, prec::kCompare + 1);
         out += ' ';
         out += op;
         out += ' ';
-        expr(out, b, prec::kCompare + 1);
+        plain_operand(out, b, prec::kCompare + 1);
     };
     if (!text || (equality && exact_text_equality())) {
         plain(ctx);
@@ -783,12 +808,12 @@ void SqlRenderer::comparison(std::string& out, const Expr& e, std::string_view o
     const bool column_vs_value =
         (a.kind == ExprKind::Column && is_literal(b) && !b.literal.is_null) ||
         (b.kind == ExprKind::Column && is_literal(a) && !a.literal.is_null);
-    if (!equality || !column_vs_value) {
+    const Expr& column = a.kind == ExprKind::Column ? a : b;
+    const Expr& value = a.kind == ExprKind::Column ? b : a;
+    if (!equality || !column_vs_value || !compares_as_stored(column, value)) {
         exact(ctx);
         return;
     }
-    const Expr& column = a.kind == ExprKind::Column ? a : b;
-    const Expr& value = a.kind == ExprKind::Column ? b : a;
     // `=`: the plain comparison keeps the column's index usable (it matches a superset: equal
     // bytes are equal under any collation); the exact one decides. `<>`: values the collation
     // calls different are different bytes too, so only the rows it calls equal pay for the
@@ -809,15 +834,17 @@ void SqlRenderer::in_list(std::string& out, const Expr& e, int ctx) const {
         return;
     }
     bool all_literal = true;
+    bool as_stored = true;
     for (size_t i = 1; i < e.args.size(); ++i) {
         all_literal = all_literal && is_literal(arg(e, i)) && !arg(e, i).literal.is_null;
+        as_stored = as_stored && compares_as_stored(x, arg(e, i));
     }
     auto render = [&](int c, bool exact) {
         Parens p(out, prec::kCompare < c);
         if (exact) {
             text_operand(out, x, TextUse::Equality, all_literal, prec::kCompare + 1);
         } else {
-            expr(out, x, prec::kCompare + 1);
+            plain_operand(out, x, prec::kCompare + 1);
         }
         out += negated ? " NOT IN (" : " IN (";
         for (size_t i = 1; i < e.args.size(); ++i) {
@@ -834,7 +861,7 @@ void SqlRenderer::in_list(std::string& out, const Expr& e, int ctx) const {
         render(ctx, false);
         return;
     }
-    if (!negated && x.kind == ExprKind::Column && all_literal) {
+    if (!negated && x.kind == ExprKind::Column && all_literal && as_stored) {
         // As for `=`: the plain IN keeps the index usable, the exact one decides.
         Parens p(out, prec::kAnd < ctx);
         render(prec::kAnd, false);

@@ -77,10 +77,16 @@ protected:
     void string_literal(std::string& out, std::string_view text) const { append_string(out, text); }
     // `e` compared with `other` under code-point semantics (see text_operand).
     void text_side(std::string& out, const Expr& e, const Expr& other, TextUse use, int ctx) const;
+    // A column as the remote stores it: [qualifier.]name.
+    void stored_column(std::string& out, const Expr& column) const;
 
     // ---- quoting: the dialect's lexer (implemented with render/quote.hpp)
     virtual void append_identifier(std::string& out, std::string_view ident) const = 0;
     virtual void append_string(std::string& out, std::string_view text) const = 0;
+
+    // A column wherever it is an operand (by default as stored). The plain comparison written
+    // beside an exact one keeps the stored column, so that its index serves.
+    virtual void column_operand(std::string& out, const Expr& column) const;
 
     // ---- literals and types
     virtual std::string_view cast_type(Type t) const = 0;
@@ -174,8 +180,9 @@ protected:
 
 private:
     void literal(std::string& out, const Expr& e, int ctx) const;
-    void column(std::string& out, const Expr& e) const;
     void call_node(std::string& out, const Expr& e, int ctx) const;
+    // `e` in a plain comparison: a column as stored.
+    void plain_operand(std::string& out, const Expr& e, int ctx) const;
     void comparison(std::string& out, const Expr& e, std::string_view op, int ctx) const;
     void in_list(std::string& out, const Expr& e, int ctx) const;
     void conditional(std::string& out, const Expr& e) const;
