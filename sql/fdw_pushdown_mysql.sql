@@ -370,6 +370,54 @@ SELECT '[' || country || ']' AS country, n
 SELECT pd_plan(:'q');
 SELECT * FROM pd_check(:'q', true);
 
+-- 40. A latin1 column: IMPORT FOREIGN SCHEMA records its charset, and the column is converted to
+-- utf8mb4 before its bytes are compared (as stored, CAST(city AS BINARY) = 'Zürich' never holds).
+-- Equality, IN, <>, ordering, grouping (a long key too), LIKE and min/max give the local copy's
+-- rows; an ASCII literal keeps the plain comparison on the stored column (its index)
+CREATE SCHEMA pdm_import;
+IMPORT FOREIGN SCHEMA :"my_db" LIMIT TO (pd_cities) FROM SERVER pd_my INTO pdm_import;
+SELECT attname, atttypid::regtype, attfdwoptions FROM pg_attribute
+    WHERE attrelid = 'pdm_import.pd_cities'::regclass AND attnum > 0 ORDER BY attnum;
+CREATE TABLE l_cities (id integer NOT NULL, city varchar(40), street varchar(200));
+INSERT INTO l_cities (id, city, street) VALUES
+  (1, 'Zürich', 'Bahnhofstraße'), (2, 'zürich', 'Bahnhofstrasse'), (3, 'Zurich', 'Bahnhofstraße '),
+  (4, 'Zürich ', 'Limmatquai'), (5, 'Paris', 'Rue de Rivoli'), (6, 'PARIS', NULL),
+  (7, NULL, 'Rue de Rivoli'), (8, 'Besançon', 'Grande Rue'), (9, 'Malmö', 'Storgatan'),
+  (10, 'paris ', 'rue de rivoli');
+-- The rows through the FDW, and whether they are the local copy's, in the same order.
+CREATE FUNCTION city_rows(q text, OUT fdw_rows text, OUT same_as_local boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+    a text[];
+    b text[];
+BEGIN
+    EXECUTE format('SELECT array_agg(s::text) FROM (%s) s', format(q, 'pdm_import.pd_cities')) INTO a;
+    EXECUTE format('SELECT array_agg(s::text) FROM (%s) s', format(q, 'l_cities')) INTO b;
+    fdw_rows := array_to_string(a, ' ');
+    same_as_local := a IS NOT DISTINCT FROM b;
+END
+$$;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM pdm_import.pd_cities WHERE city = 'Zürich';
+EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM pdm_import.pd_cities WHERE city = 'Paris';
+SELECT * FROM city_rows('SELECT id FROM %s WHERE city = ''Zürich'' ORDER BY id');
+SELECT * FROM city_rows('SELECT id FROM %s WHERE city = ''Paris'' ORDER BY id');
+SELECT * FROM city_rows('SELECT id FROM %s WHERE city IN (''zürich'', ''Malmö'', ''paris '') ORDER BY id');
+SELECT * FROM city_rows('SELECT id FROM %s WHERE city <> ''Zürich'' ORDER BY id');
+SELECT * FROM city_rows('SELECT id FROM %s WHERE city > ''Zurich'' ORDER BY id');
+SELECT * FROM city_rows('SELECT id FROM %s WHERE city LIKE ''%%ü%%'' ORDER BY id');
+SELECT * FROM city_rows('SELECT city, count(*) FROM %s GROUP BY city ORDER BY city');
+SELECT * FROM city_rows('SELECT street, count(*) FROM %s GROUP BY street ORDER BY street');
+SELECT * FROM city_rows('SELECT min(city), max(city), count(DISTINCT city) FROM %s');
+EXPLAIN (VERBOSE, COSTS OFF) SELECT street, count(*) FROM pdm_import.pd_cities GROUP BY street ORDER BY street;
+-- A spec on the foreign table: one remote statement
+SELECT quarry.run('{"source": "pdm_import.pd_cities", "groupby": ["city"],
+    "metrics": [{"column": "id", "agg": "count", "as": "n"}],
+    "filters": [{"column": "city", "op": "in", "values": ["Zürich", "zürich", "Malmö"]}],
+    "order": [{"by": "city"}]}') -> 'rows' AS rows;
+-- The option's value is a charset name, and only mysql servers take it
+CREATE FOREIGN TABLE bad_charset (city text OPTIONS (charset 'latin1; DROP')) SERVER pd_my;
+DROP SCHEMA pdm_import CASCADE;
+
 -- ---- joins of two foreign tables of the server (pushed down as one statement) -------------------
 
 -- 35. Revenue per customer segment

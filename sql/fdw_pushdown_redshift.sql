@@ -368,6 +368,11 @@ SELECT * FROM pd_rows(:'q');
 SELECT pd_plan(:'q');
 SELECT * FROM pd_check(:'q', true);
 
+-- The column option charset (a MySQL column's character set) is for mysql servers only
+CREATE FOREIGN TABLE orders_charset (country text OPTIONS (charset 'latin1'))
+    SERVER pd_rs OPTIONS (table_name 'pd_orders');
+SELECT count(*) FROM orders_charset;
+
 RESET search_path;
 DROP SCHEMA pdr CASCADE;
 DROP SERVER pd_rs CASCADE;

@@ -3,7 +3,7 @@
 -- LIKE wildcards in data, .5 and .x5 values, zero quantities, timestamps on bucket boundaries.
 SET NAMES utf8mb4;
 SET time_zone = '+00:00';
-DROP TABLE IF EXISTS pd_orders, pd_customers;
+DROP TABLE IF EXISTS pd_orders, pd_customers, pd_cities;
 CREATE TABLE pd_orders (
   id INT NOT NULL PRIMARY KEY,
   customer_id INT NULL,
@@ -64,3 +64,21 @@ INSERT INTO pd_customers (id, name, segment) VALUES
   (11, 'Kim', 'Enterprise'),
   (12, 'Lu', 'SMB'),
   (14, 'Zoe', 'SMB');
+-- A latin1 table: its bytes are not UTF-8, so byte comparisons need it converted first.
+CREATE TABLE pd_cities (
+  id INT NOT NULL PRIMARY KEY,
+  city VARCHAR(40) NULL,
+  street VARCHAR(200) NULL,
+  KEY pd_cities_city (city)
+) DEFAULT CHARSET latin1;
+INSERT INTO pd_cities (id, city, street) VALUES
+  (1, 'Zürich', 'Bahnhofstraße'),
+  (2, 'zürich', 'Bahnhofstrasse'),
+  (3, 'Zurich', 'Bahnhofstraße '),
+  (4, 'Zürich ', 'Limmatquai'),
+  (5, 'Paris', 'Rue de Rivoli'),
+  (6, 'PARIS', NULL),
+  (7, NULL, 'Rue de Rivoli'),
+  (8, 'Besançon', 'Grande Rue'),
+  (9, 'Malmö', 'Storgatan'),
+  (10, 'paris ', 'rue de rivoli');
