@@ -50,7 +50,7 @@ struct RemoteColumn {
     long scale = -1;
     long datetime_precision = -1;
     long char_length = -1;
-    bool json = false;  // MariaDB: a LONGTEXT with a json_valid(col) check
+    bool json = false;    // MariaDB: a LONGTEXT with a json_valid(col) check
     std::string charset;  // mysql: CHARACTER_SET_NAME of text columns, lower case
 };
 

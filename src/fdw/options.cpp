@@ -96,6 +96,15 @@ bool parse_boolean(const std::string& text, bool& out) {
     return pg::pg_call([&text, &out] { return parse_bool(text.c_str(), &out); });
 }
 
+// MySQL's character set names: latin1, utf8mb4, cp1251, ...
+bool is_charset_name(std::string_view name) {
+    if (name.empty()) return false;
+    for (const char c : name) {
+        if (!is_ascii_letter(c) && !is_ascii_digit(c) && c != '_') return false;
+    }
+    return true;
+}
+
 void check_value(const OptionRule& option, const std::string& value) {
     switch (option.rule) {
         case ValueRule::Any:
@@ -136,15 +145,12 @@ void check_value(const OptionRule& option, const std::string& value) {
                           "must be one of disable, prefer, require, verify-ca, verify-full");
             return;
         case ValueRule::Charset:
-            if (value.empty() || value.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
-                                                         "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") !=
-                                     std::string::npos) {
+            if (!is_charset_name(value)) {
                 invalid_value(option.name, "\"" + value + "\" is not a MySQL character set name");
             }
             return;
     }
 }
-
 
 std::string option_text(DefElem* def) {
     return pg::pg_call([def] { return defGetString(def); });
@@ -299,7 +305,8 @@ ForeignTableInfo foreign_table_info(Oid relid, Oid user) {
         if (auto charset = find_option(options, "charset")) {
             if (info.dialect != "mysql") {
                 throw Error("HV00D", "column \"" + column.local_name + "\" of foreign table \"" +
-                                         local_name + "\": option \"charset\" is for mysql servers");
+                                         local_name +
+                                         "\": option \"charset\" is for mysql servers");
             }
             column.bounds.other_charset = !is_utf8_charset(*charset);
         }
