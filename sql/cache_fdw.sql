@@ -78,6 +78,16 @@ SELECT quarry.drop_materialization('cf_daily');
 RESET quarry.default_ttl;
 DROP FUNCTION cf_rows(jsonb);
 
+-- A column option rewrites only the column's pg_attribute row (not the table's pg_class row): a
+-- result cached under the old definition is not served under the new one
+\set lspec '{"source": "cf", "groupby": ["land"], "metrics": [{"column": "id", "agg": "count", "as": "n"}], "order": ["land"], "limit": 2}'
+SELECT cf_try(:'lspec');
+SELECT cf_try(:'lspec');
+ALTER FOREIGN TABLE cf_orders ALTER COLUMN land OPTIONS (SET column_name 'category');
+SELECT cf_try(:'lspec');
+ALTER FOREIGN TABLE cf_orders ALTER COLUMN land OPTIONS (SET column_name 'country');
+SELECT cf_try(:'lspec');
+
 DROP FUNCTION cf_try(jsonb);
 DROP SERVER cf_my CASCADE;
 DROP EXTENSION quarry;

@@ -2,6 +2,7 @@
 #include "cache.hpp"
 
 #include <chrono>
+#include <cinttypes>
 #include <memory>
 #include <optional>
 #include <string>
@@ -222,8 +223,29 @@ struct RelationFacts {
     bool readable = false;     // SELECT for the current role
     bool has_mapping = false;  // foreign tables: a user mapping for the current role
     Oid mapping = InvalidOid;
-    char fingerprint[160] = {0};  // xmins of the catalog rows that define it
+    char fingerprint[192] = {0};  // xmins of the catalog rows that define it
 };
+
+// The xmins of the relation's pg_attribute rows, hashed (FNV-1a): ALTER COLUMN ... TYPE of a
+// foreign table and its column options (column_name, charset) rewrite only those rows, not the
+// relation's pg_class row. Called inside pg_call.
+uint64 attributes_fingerprint(Oid relation) {
+    constexpr uint64 kOffset = 14695981039346656037ULL;
+    constexpr uint64 kPrime = 1099511628211ULL;
+    uint64 hash = kOffset;
+    CatCList* attributes = SearchSysCacheList1(ATTNUM, ObjectIdGetDatum(relation));
+    for (int i = 0; i < attributes->n_members; ++i) {
+        HeapTuple tuple = &attributes->members[i]->tuple;
+        const auto* form = reinterpret_cast<Form_pg_attribute>(GETSTRUCT(tuple));
+        const uint64 entry = (static_cast<uint64>(static_cast<uint16>(form->attnum)) << 32) |
+                             HeapTupleHeaderGetXmin(tuple->t_data);
+        for (int shift = 0; shift < 64; shift += 8) {
+            hash = (hash ^ ((entry >> shift) & 0xFF)) * kPrime;
+        }
+    }
+    ReleaseSysCacheList(attributes);
+    return hash;
+}
 
 RelationFacts relation_facts(Oid relation, Oid server) {
     RelationFacts facts;
@@ -237,6 +259,7 @@ RelationFacts relation_facts(Oid relation, Oid server) {
         out->row_security = form->relrowsecurity;
         TransactionId class_xmin = HeapTupleHeaderGetXmin(tuple->t_data);
         ReleaseSysCache(tuple);
+        const uint64 attributes = attributes_fingerprint(relation);
         TransactionId rule_xmin = InvalidTransactionId;
         TransactionId table_xmin = InvalidTransactionId;
         TransactionId server_xmin = InvalidTransactionId;
@@ -275,8 +298,8 @@ RelationFacts relation_facts(Oid relation, Oid server) {
         }
         out->readable = pg_class_aclcheck(relation, user, ACL_SELECT) == ACLCHECK_OK;
         snprintf(out->fingerprint, sizeof out->fingerprint,
-                 "class %u rule %u table %u server %u mapping %u", class_xmin, rule_xmin,
-                 table_xmin, server_xmin, mapping_xmin);
+                 "class %u attributes %016" PRIx64 " rule %u table %u server %u mapping %u",
+                 class_xmin, attributes, rule_xmin, table_xmin, server_xmin, mapping_xmin);
     });
     return facts;
 }
