@@ -422,7 +422,7 @@ CREATE TABLE quarry.materializations (
     owner regrole NOT NULL,
     tenant text NOT NULL,               -- whose share of the workers its refreshes take
     relation regclass,                  -- the source's relation
-    built_for text,                     -- the definition's hash the table's rows were computed for
+    built_for text,                     -- what the rows were computed for: definition hash, relation fingerprint
     scope text,                         -- whose rights the rows stand for (as the result cache)
     created_at timestamptz NOT NULL DEFAULT now(),
     refreshed_at timestamptz,           -- the rows are as of this instant (the last refresh's start)

@@ -177,6 +177,24 @@ SELECT mz_check('{"source": "mz_src", "metrics": ["long"], "time": {"grain": "we
 SELECT quarry.refresh('mz_src_weekly')->>'mode' AS mode;
 SELECT mz_check('{"source": "mz_src", "metrics": ["long"], "time": {"grain": "week"}}');
 
+-- Columns renamed in the source relation (which rewrites only their pg_attribute rows, not the
+-- table's pg_class row): not served until refreshed, and that refresh is a full one.
+CREATE TABLE mz_swap (at timestamptz, a int, b int);
+INSERT INTO mz_swap SELECT timestamptz '2026-10-01 12:00+00' + i % 5 * interval '1 day', i, 100 * i
+  FROM generate_series(1, 20) AS i;
+\set swap_spec '{"source": "mz_swap", "metrics": ["a"], "time": {"column": "at", "grain": "day"}}'
+SELECT quarry.materialize('mz_swap_daily', :'swap_spec', '1 day');
+SELECT mz_check(:'swap_spec');
+ALTER TABLE mz_swap RENAME COLUMN a TO tmp;
+ALTER TABLE mz_swap RENAME COLUMN b TO a;
+ALTER TABLE mz_swap RENAME COLUMN tmp TO b;
+SELECT mz_why(:'swap_spec');
+SELECT mz_check(:'swap_spec');
+SELECT quarry.refresh('mz_swap_daily')->>'mode' AS mode;
+SELECT mz_check(:'swap_spec');
+SELECT quarry.drop_materialization('mz_swap_daily');
+DROP TABLE mz_swap;
+
 -- Incremental refresh: only the trailing buckets (today and yesterday, Paris) are recomputed.
 INSERT INTO mz_views VALUES
     (9001, now() - interval '1 hour', 'FR', 'mobile', 7, 50, 2.00),

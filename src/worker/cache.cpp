@@ -223,12 +223,10 @@ struct RelationFacts {
     bool readable = false;     // SELECT for the current role
     bool has_mapping = false;  // foreign tables: a user mapping for the current role
     Oid mapping = InvalidOid;
-    char fingerprint[192] = {0};  // xmins of the catalog rows that define it
+    std::string fingerprint;  // its definition's (definition_fingerprint) and its mapping's
 };
 
-// The xmins of the relation's pg_attribute rows, hashed (FNV-1a): ALTER COLUMN ... TYPE of a
-// foreign table and its column options (column_name, charset) rewrite only those rows, not the
-// relation's pg_class row. Called inside pg_call.
+// The xmins of the relation's pg_attribute rows, hashed (FNV-1a). Called inside pg_call.
 uint64 attributes_fingerprint(Oid relation) {
     constexpr uint64 kOffset = 14695981039346656037ULL;
     constexpr uint64 kPrime = 1099511628211ULL;
@@ -247,42 +245,30 @@ uint64 attributes_fingerprint(Oid relation) {
     return hash;
 }
 
+// The xmin of a syscache row, or InvalidTransactionId when there is none. Called inside pg_call.
+TransactionId row_xmin(HeapTuple tuple) {
+    if (!HeapTupleIsValid(tuple)) return InvalidTransactionId;
+    const TransactionId xmin = HeapTupleHeaderGetXmin(tuple->t_data);
+    ReleaseSysCache(tuple);
+    return xmin;
+}
+
 RelationFacts relation_facts(Oid relation, Oid server) {
     RelationFacts facts;
     RelationFacts* out = &facts;
     const Oid user = GetUserId();
-    pg::pg_call([out, relation, server, user] {
+    TransactionId class_xmin = InvalidTransactionId;
+    TransactionId* class_out = &class_xmin;
+    TransactionId mapping_xmin = InvalidTransactionId;
+    TransactionId* mapping_out = &mapping_xmin;
+    pg::pg_call([out, class_out, mapping_out, relation, server, user] {
         HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relation));
         if (!HeapTupleIsValid(tuple)) elog(ERROR, "quarry cache: relation %u is gone", relation);
         auto* form = reinterpret_cast<Form_pg_class>(GETSTRUCT(tuple));
         out->relkind = form->relkind;
         out->row_security = form->relrowsecurity;
-        TransactionId class_xmin = HeapTupleHeaderGetXmin(tuple->t_data);
-        ReleaseSysCache(tuple);
-        const uint64 attributes = attributes_fingerprint(relation);
-        TransactionId rule_xmin = InvalidTransactionId;
-        TransactionId table_xmin = InvalidTransactionId;
-        TransactionId server_xmin = InvalidTransactionId;
-        TransactionId mapping_xmin = InvalidTransactionId;
-        if (out->relkind == RELKIND_VIEW) {
-            tuple = SearchSysCache2(RULERELNAME, ObjectIdGetDatum(relation),
-                                    CStringGetDatum("_RETURN"));
-            if (HeapTupleIsValid(tuple)) {
-                rule_xmin = HeapTupleHeaderGetXmin(tuple->t_data);
-                ReleaseSysCache(tuple);
-            }
-        }
+        *class_out = row_xmin(tuple);
         if (server != InvalidOid) {
-            tuple = SearchSysCache1(FOREIGNTABLEREL, ObjectIdGetDatum(relation));
-            if (HeapTupleIsValid(tuple)) {
-                table_xmin = HeapTupleHeaderGetXmin(tuple->t_data);
-                ReleaseSysCache(tuple);
-            }
-            tuple = SearchSysCache1(FOREIGNSERVEROID, ObjectIdGetDatum(server));
-            if (HeapTupleIsValid(tuple)) {
-                server_xmin = HeapTupleHeaderGetXmin(tuple->t_data);
-                ReleaseSysCache(tuple);
-            }
             tuple = SearchSysCache2(USERMAPPINGUSERSERVER, ObjectIdGetDatum(user),
                                     ObjectIdGetDatum(server));
             if (!HeapTupleIsValid(tuple)) {
@@ -292,15 +278,15 @@ RelationFacts relation_facts(Oid relation, Oid server) {
             if (HeapTupleIsValid(tuple)) {
                 out->has_mapping = true;
                 out->mapping = reinterpret_cast<Form_pg_user_mapping>(GETSTRUCT(tuple))->oid;
-                mapping_xmin = HeapTupleHeaderGetXmin(tuple->t_data);
-                ReleaseSysCache(tuple);
+                *mapping_out = row_xmin(tuple);
             }
         }
         out->readable = pg_class_aclcheck(relation, user, ACL_SELECT) == ACLCHECK_OK;
-        snprintf(out->fingerprint, sizeof out->fingerprint,
-                 "class %u attributes %016" PRIx64 " rule %u table %u server %u mapping %u",
-                 class_xmin, attributes, rule_xmin, table_xmin, server_xmin, mapping_xmin);
     });
+    // The pg_class row too (GRANT, triggers, a rewrite): a cache miss costs one run.
+    facts.fingerprint = "class " + std::to_string(class_xmin) + " " +
+                        definition_fingerprint(relation, server) + " mapping " +
+                        std::to_string(mapping_xmin);
     return facts;
 }
 
@@ -732,6 +718,26 @@ nlohmann::json explain(const CompiledSpec& compiled, const pg::PgCatalog& catalo
     });
     decide(compute, reason);
     return out;
+}
+
+std::string definition_fingerprint(Oid relation, Oid server) {
+    constexpr size_t kSize = 128;
+    char text[kSize] = {0};
+    char* out = text;
+    pg::pg_call([out, relation, server] {
+        const uint64 attributes = attributes_fingerprint(relation);
+        const TransactionId rule_xmin = row_xmin(
+            SearchSysCache2(RULERELNAME, ObjectIdGetDatum(relation), CStringGetDatum("_RETURN")));
+        TransactionId table_xmin = InvalidTransactionId;
+        TransactionId server_xmin = InvalidTransactionId;
+        if (server != InvalidOid) {
+            table_xmin = row_xmin(SearchSysCache1(FOREIGNTABLEREL, ObjectIdGetDatum(relation)));
+            server_xmin = row_xmin(SearchSysCache1(FOREIGNSERVEROID, ObjectIdGetDatum(server)));
+        }
+        snprintf(out, kSize, "attributes %016" PRIx64 " rule %u table %u server %u", attributes,
+                 rule_xmin, table_xmin, server_xmin);
+    });
+    return text;
 }
 
 std::string serving_scope(Oid relation, Oid server) {

@@ -2,8 +2,8 @@
 // use) and refresh-key values in shared memory, so that a cache hit writes nothing.
 //
 // The key of an entry is the SHA-256 of:
-//   - the database, the relation, a fingerprint of the relation's definition (the xmin of its
-//     pg_class row, of its view rule, foreign table and server rows), the dialect and the SQL;
+//   - the database, the relation, the xmin of its pg_class row, a fingerprint of its definition
+//     (definition_fingerprint), the xmin of its user mapping row, the dialect and the SQL;
 //   - the canonical spec (src/core/spec/canonical.cpp: relative time ranges resolved to their
 //     bounds, the source's version, `now` when a formula calls now()/today());
 //   - the privilege scope: "shared", "role:<oid>" (relations with row-level security, views)
@@ -42,6 +42,13 @@ nlohmann::json explain(const CompiledSpec& compiled, const pg::PgCatalog& catalo
 // flushes the hit counts of shared memory into quarry.cache. For the background worker (a
 // no-op on a standby). Returns the number of entries deleted.
 int64_t evict();
+
+// The transaction ids that last wrote the catalog rows defining what `relation` returns: its
+// columns' pg_attribute rows (hashed: a column added, dropped, renamed or retyped, and its
+// options, such as quarry_fdw's column_name and charset), its view rule, and with a quarry_fdw
+// `server` its foreign table and server rows. Not its pg_class row, which GRANT and CREATE
+// TRIGGER rewrite too.
+std::string definition_fingerprint(Oid relation, Oid server);
 
 // Whose rights a result over `relation` stands for, for the current role: "shared",
 // "role:<oid>" or "user mapping:<oid>" (see the key above); empty when the role may not read the

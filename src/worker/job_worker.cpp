@@ -16,6 +16,8 @@
 #pragma GCC diagnostic ignored "-Wpedantic"
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 extern "C" {
+#include "catalog/pg_extension.h"
+#include "commands/extension.h"
 #include "pgstat.h"
 #include "postmaster/bgworker.h"
 #include "postmaster/interrupt.h"
@@ -90,6 +92,15 @@ void begin_transaction() {
     pg::pg_call([] {
         SetCurrentStatementStartTimestamp();
         StartTransactionCommand();
+        // Each transaction first shares the lock on the extension itself. DROP EXTENSION takes
+        // that lock exclusively, then quarry's tables one by one: without it, a worker that has
+        // read one table and wants the next deadlocks with a drop that holds the next and wants
+        // the first (the deadlock detector then failed DROP EXTENSION). Now one waits for the
+        // other's transaction; a worker that waited finds the tables gone and leaves.
+        const Oid extension = get_extension_oid("quarry", true);
+        if (OidIsValid(extension)) {
+            LockDatabaseObject(ExtensionRelationId, extension, 0, AccessShareLock);
+        }
         PushActiveSnapshot(GetTransactionSnapshot());
     });
 }

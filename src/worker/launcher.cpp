@@ -159,9 +159,12 @@ bool serve_requests(std::vector<Started>& started) {
     const TimestampTz now = GetCurrentTimestamp();
     SpinLockAcquire(&shared->mutex);
     for (DbEntry& entry : shared->dbs) {
-        // A due refresh of a materialization needs a worker (which notes the next one).
+        // A due refresh of a materialization needs a worker (which notes the next one), even
+        // where a worker found no extension before: it may have been created since, and the due
+        // time is consumed here. A worker in a database without it probes and leaves.
         if (entry.dboid != InvalidOid && entry.next_refresh != 0 && entry.next_refresh <= now) {
             entry.next_refresh = 0;
+            entry.no_extension = false;
             if (entry.want < 1) entry.want = 1;
         }
         if (entry.dboid != InvalidOid && entry.want > 0 && !entry.no_extension) {

@@ -52,6 +52,14 @@ struct Definition {
     }
 };
 
+// What a materialization's rows are computed for: its spec (the hash of the canonical form,
+// which holds the source's version) and the source relation's catalog definition, so that a
+// column remapped or retyped since (ALTER FOREIGN TABLE ... OPTIONS (SET column_name ...)) is
+// neither served from the old rows nor refreshed incrementally on top of them.
+std::string built_for(const CompiledSpec& compiled, Oid relation, Oid server) {
+    return compiled.hash + " " + cache::definition_fingerprint(relation, server);
+}
+
 Oid parse_oid(const std::optional<std::string>& text) {
     return text ? static_cast<Oid>(std::stoul(*text)) : InvalidOid;
 }
@@ -207,7 +215,7 @@ std::optional<Candidate> find_candidate(const CompiledSpec& compiled, pg::PgCata
         }
         try {
             CompiledSpec definition = compile_definition(d.spec, catalog, now);
-            if (definition.hash != *d.built_for) {
+            if (built_for(definition, relation, server) != *d.built_for) {
                 refuse("the source's definition changed since the last refresh");
                 continue;
             }
@@ -347,6 +355,7 @@ std::vector<ExprPtr> added_where(const nlohmann::json& spec, pg::PgCatalog& cata
 
 struct RefreshPlan {
     Definition definition;
+    std::string built_for;    // see built_for()
     CompiledSpec compiled;    // as quarry.run compiles it (the hash, the shape)
     MaterializedShape shape;  // for the SQL run here (local names of a foreign table)
     TableRef source;          // the relation the SQL reads, as named here
@@ -361,7 +370,7 @@ nlohmann::json refresh_as_owner(pg::SpiSession& spi, RefreshPlan& plan, bool ful
         return OidIsValid(get_relname_relid(table, schema));
     });
     const bool incremental =
-        !full && exists && plan.shape.bucket && d.built_for && *d.built_for == plan.compiled.hash;
+        !full && exists && plan.shape.bucket && d.built_for && *d.built_for == plan.built_for;
     nlohmann::json stats = {{"materialization", d.name},
                             {"mode", incremental ? "incremental" : "full"}};
     if (!incremental) {
@@ -425,6 +434,7 @@ nlohmann::json refresh(const std::string& name, bool full) {
         worker::AsRole as_owner(plan.definition.owner);
         pg::PgCatalog catalog;
         plan.compiled = compile_definition(plan.definition.spec, catalog, now);
+        plan.built_for = built_for(plan.compiled, catalog.relation(), catalog.foreign_server());
         pg::require_select(plan.definition.owner, catalog.relation());
         plan.scope = cache::serving_scope(catalog.relation(), catalog.foreign_server());
         if (plan.scope.empty()) {
@@ -453,7 +463,7 @@ nlohmann::json refresh(const std::string& name, bool full) {
             "WHERE name OPERATOR(pg_catalog.=) $1 "
             "RETURNING (pg_catalog.date_part('epoch', next_refresh) OPERATOR(pg_catalog.*) "
             "1000000)::pg_catalog.int8",
-            {name, plan.compiled.hash, plan.scope, std::to_string(relation), stats.dump()}, false);
+            {name, plan.built_for, plan.scope, std::to_string(relation), stats.dump()}, false);
     });
     definitions_changed();
     if (!updated.empty()) {

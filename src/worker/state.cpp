@@ -137,16 +137,26 @@ DbEntry* db_entry_locked(Oid dboid) {
 
 void note_refresh_due(Oid dboid, TimestampTz due, bool replace) {
     if (shared == nullptr) return;
-    PGPROC* launcher = nullptr;
+    PGPROC* wake[kMaxWorkers + 1];
+    int n = 0;
     SpinLockAcquire(&shared->mutex);
     DbEntry* entry = db_entry_locked(dboid);
-    if (entry != nullptr && (replace || entry->next_refresh == 0 || due < entry->next_refresh)) {
-        entry->next_refresh = due;
+    if (entry != nullptr) {
+        // The caller has just read or written a materialization: the extension is there, even
+        // when an earlier due time stands (a stale "no extension" would keep its worker away).
         entry->no_extension = false;
-        launcher = shared->launcher;
+        if (replace || entry->next_refresh == 0 || due < entry->next_refresh) {
+            entry->next_refresh = due;
+        }
+        if (shared->launcher != nullptr) wake[n++] = shared->launcher;
+        // A worker napping in the database naps until the next refresh it knows of: woken, it
+        // reads the materializations again (the launcher starts none while it lives).
+        for (WorkerSlot& slot : shared->slots) {
+            if (slot.in_use && slot.dboid == dboid && slot.proc != nullptr) wake[n++] = slot.proc;
+        }
     }
     SpinLockRelease(&shared->mutex);
-    if (launcher != nullptr) SetLatch(&launcher->procLatch);
+    for (int i = 0; i < n; ++i) SetLatch(&wake[i]->procLatch);
 }
 
 void notify_database(Oid dboid, int want) {

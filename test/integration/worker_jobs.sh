@@ -10,7 +10,8 @@
 #  - single flight: 20 sessions submit the same spec at once: MariaDB's general log shows exactly
 #    one statement, and all 20 get the result;
 #  - the job log's upkeep: with quarry.job_retention = 1s, the finished jobs above are deleted
-#    when the worker leaves the idle database.
+#    when the worker leaves the idle database;
+#  - DROP EXTENSION right after submits, 15 times, never deadlocks with the workers.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/verdicts.sh"
 
@@ -203,5 +204,21 @@ for _ in $(seq 1 60); do
 done
 check "finished jobs older than quarry.job_retention are deleted by the idle worker" "0" "$left"
 restore_settings
+
+# ---- DROP EXTENSION while workers are busy in the database ------------------------------------
+# A worker transaction first shares the lock on the extension, which DROP EXTENSION takes
+# exclusively before quarry's tables: one waits for the other instead of deadlocking.
+drop_failures=0
+for round in $(seq 1 15); do
+    for n in 1 2 3; do
+        q -c "SELECT quarry.submit('{\"source\": \"items\", \"metrics\": [\"amount\"], \"limit\": $((round * 10 + n))}')" >/dev/null
+    done
+    if ! out=$(q -c "DROP EXTENSION quarry CASCADE" 2>&1); then
+        drop_failures=$((drop_failures + 1))
+        echo "     round $round: $out"
+    fi
+    q -c "CREATE EXTENSION IF NOT EXISTS quarry" >/dev/null
+done
+check "15 DROP EXTENSION right after submits, workers busy: none failed" "0" "$drop_failures"
 
 exit "$fail"
