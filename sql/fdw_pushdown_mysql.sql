@@ -414,6 +414,37 @@ SELECT quarry.run('{"source": "pdm_import.pd_cities", "groupby": ["city"],
     "metrics": [{"column": "id", "agg": "count", "as": "n"}],
     "filters": [{"column": "city", "op": "in", "values": ["Zürich", "zürich", "Malmö"]}],
     "order": [{"by": "city"}]}') -> 'rows' AS rows;
+-- Text formulas over the latin1 columns, computed remotely, equal the local copy's
+CREATE FUNCTION city_spec(source text) RETURNS jsonb LANGUAGE sql AS $$
+    SELECT quarry.run(jsonb_build_object('source', source, 'groupby', jsonb_build_array(
+        jsonb_build_object('formula', 'id', 'as', 'id'),
+        jsonb_build_object('formula', 'upper(city)', 'as', 'up'),
+        jsonb_build_object('formula', 'lower(street)', 'as', 'low'),
+        jsonb_build_object('formula', 'length(city)', 'as', 'len'),
+        jsonb_build_object('formula', 'substring(street, 5, 4)', 'as', 'sub'),
+        jsonb_build_object('formula', 'replace(city, ''ü'', ''ue'')', 'as', 'rep'),
+        jsonb_build_object('formula', 'contains(street, ''ß'')', 'as', 'has_sz'),
+        jsonb_build_object('formula', 'starts_with(city, ''Zü'')', 'as', 'zue'),
+        jsonb_build_object('formula', 'concat(city, ''/'', street)', 'as', 'both'),
+        jsonb_build_object('formula', 'trim(city) = ''Zürich''', 'as', 'trimmed'),
+        jsonb_build_object('formula', 'city = ''Zürich ''', 'as', 'padded'),
+        jsonb_build_object('formula', 'if(city > ''Zurich'', ''after'', ''not after'')', 'as', 'cmp')),
+        'metrics', jsonb_build_array(jsonb_build_object('formula', 'count(*)', 'as', 'n')),
+        'order', jsonb_build_array('id')))
+$$;
+SELECT city_spec('pdm_import.pd_cities')->'rows' = city_spec('l_cities')->'rows' AS same_rows,
+       jsonb_array_length(city_spec('pdm_import.pd_cities')->'rows') AS rows,
+       city_spec('pdm_import.pd_cities')->'meta'->>'dialect' AS dialect;
+SELECT r FROM jsonb_array_elements(city_spec('pdm_import.pd_cities')->'rows') AS r
+    WHERE r->>0 IN ('1', '4', '9');
+SELECT quarry.run(jsonb_build_object('source', 'pdm_import.pd_cities', 'metrics', jsonb_build_array(
+        jsonb_build_object('column', 'city', 'agg', 'count_distinct', 'as', 'cities'),
+        jsonb_build_object('column', 'city', 'agg', 'min', 'as', 'first'),
+        jsonb_build_object('column', 'street', 'agg', 'max', 'as', 'last'))))->'rows'
+     = quarry.run(jsonb_build_object('source', 'l_cities', 'metrics', jsonb_build_array(
+        jsonb_build_object('column', 'city', 'agg', 'count_distinct', 'as', 'cities'),
+        jsonb_build_object('column', 'city', 'agg', 'min', 'as', 'first'),
+        jsonb_build_object('column', 'street', 'agg', 'max', 'as', 'last'))))->'rows' AS same_extremes;
 -- The option's value is a charset name, and only mysql servers take it
 CREATE FOREIGN TABLE bad_charset (city text OPTIONS (charset 'latin1; DROP')) SERVER pd_my;
 DROP SCHEMA pdm_import CASCADE;

@@ -149,10 +149,12 @@ void note_refresh_due(Oid dboid, TimestampTz due, bool replace) {
             entry->next_refresh = due;
         }
         if (shared->launcher != nullptr) wake[n++] = shared->launcher;
-        // A worker napping in the database naps until the next refresh it knows of: woken, it
+        // A worker napping in the database naps until the next refresh it knew of: woken, it
         // reads the materializations again (the launcher starts none while it lives).
         for (WorkerSlot& slot : shared->slots) {
-            if (slot.in_use && slot.dboid == dboid && slot.proc != nullptr) wake[n++] = slot.proc;
+            if (!replace && slot.in_use && slot.dboid == dboid && slot.proc != nullptr) {
+                wake[n++] = slot.proc;
+            }
         }
     }
     SpinLockRelease(&shared->mutex);

@@ -80,7 +80,9 @@ void notify_database(Oid dboid, int want);
 
 // Records when a refresh of a materialization of the database is due (0: none): the launcher
 // starts a worker then if none runs. `replace`: this is the earliest (a worker looked at the
-// table); else the earlier of this and what was known counts. No elog.
+// table); else the earlier of this and what was known counts, and the database's workers are
+// woken to read the table again (a worker's own call must not: it would wake itself, and the
+// others, in a loop). No elog.
 void note_refresh_due(Oid dboid, TimestampTz due, bool replace);
 
 // Sends a cancel (SIGINT) to the worker running `job` in this database, if one does.
