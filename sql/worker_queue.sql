@@ -82,3 +82,5 @@ DROP TABLE wq_secret;
 REVOKE ALL ON wq_sales FROM wq_alice, wq_bob;
 DROP ROLE wq_alice;
 DROP ROLE wq_bob;
+DROP TABLE wq_sales;
+DROP EXTENSION quarry;
