@@ -253,6 +253,23 @@ TransactionId row_xmin(HeapTuple tuple) {
     return xmin;
 }
 
+constexpr size_t kDefinitionTextSize = 128;
+
+// Writes definition_fingerprint's text into `out` (kDefinitionTextSize). Called inside pg_call.
+void write_definition(char* out, Oid relation, Oid server) {
+    const uint64 attributes = attributes_fingerprint(relation);
+    const TransactionId rule_xmin = row_xmin(
+        SearchSysCache2(RULERELNAME, ObjectIdGetDatum(relation), CStringGetDatum("_RETURN")));
+    TransactionId table_xmin = InvalidTransactionId;
+    TransactionId server_xmin = InvalidTransactionId;
+    if (server != InvalidOid) {
+        table_xmin = row_xmin(SearchSysCache1(FOREIGNTABLEREL, ObjectIdGetDatum(relation)));
+        server_xmin = row_xmin(SearchSysCache1(FOREIGNSERVEROID, ObjectIdGetDatum(server)));
+    }
+    snprintf(out, kDefinitionTextSize, "attributes %016" PRIx64 " rule %u table %u server %u",
+             attributes, rule_xmin, table_xmin, server_xmin);
+}
+
 RelationFacts relation_facts(Oid relation, Oid server) {
     RelationFacts facts;
     RelationFacts* out = &facts;
@@ -261,7 +278,10 @@ RelationFacts relation_facts(Oid relation, Oid server) {
     TransactionId* class_out = &class_xmin;
     TransactionId mapping_xmin = InvalidTransactionId;
     TransactionId* mapping_out = &mapping_xmin;
-    pg::pg_call([out, class_out, mapping_out, relation, server, user] {
+    char definition[kDefinitionTextSize] = {0};
+    char* definition_out = definition;
+    // One pg_call for every catalog lookup: this runs on every quarry.run through the cache.
+    pg::pg_call([out, class_out, mapping_out, definition_out, relation, server, user] {
         HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relation));
         if (!HeapTupleIsValid(tuple)) elog(ERROR, "quarry cache: relation %u is gone", relation);
         auto* form = reinterpret_cast<Form_pg_class>(GETSTRUCT(tuple));
@@ -282,10 +302,10 @@ RelationFacts relation_facts(Oid relation, Oid server) {
             }
         }
         out->readable = pg_class_aclcheck(relation, user, ACL_SELECT) == ACLCHECK_OK;
+        write_definition(definition_out, relation, server);
     });
     // The pg_class row too (GRANT, triggers, a rewrite): a cache miss costs one run.
-    facts.fingerprint = "class " + std::to_string(class_xmin) + " " +
-                        definition_fingerprint(relation, server) + " mapping " +
+    facts.fingerprint = "class " + std::to_string(class_xmin) + " " + definition + " mapping " +
                         std::to_string(mapping_xmin);
     return facts;
 }
@@ -721,22 +741,9 @@ nlohmann::json explain(const CompiledSpec& compiled, const pg::PgCatalog& catalo
 }
 
 std::string definition_fingerprint(Oid relation, Oid server) {
-    constexpr size_t kSize = 128;
-    char text[kSize] = {0};
+    char text[kDefinitionTextSize] = {0};
     char* out = text;
-    pg::pg_call([out, relation, server] {
-        const uint64 attributes = attributes_fingerprint(relation);
-        const TransactionId rule_xmin = row_xmin(
-            SearchSysCache2(RULERELNAME, ObjectIdGetDatum(relation), CStringGetDatum("_RETURN")));
-        TransactionId table_xmin = InvalidTransactionId;
-        TransactionId server_xmin = InvalidTransactionId;
-        if (server != InvalidOid) {
-            table_xmin = row_xmin(SearchSysCache1(FOREIGNTABLEREL, ObjectIdGetDatum(relation)));
-            server_xmin = row_xmin(SearchSysCache1(FOREIGNSERVEROID, ObjectIdGetDatum(server)));
-        }
-        snprintf(out, kSize, "attributes %016" PRIx64 " rule %u table %u server %u", attributes,
-                 rule_xmin, table_xmin, server_xmin);
-    });
+    pg::pg_call([out, relation, server] { write_definition(out, relation, server); });
     return text;
 }
 

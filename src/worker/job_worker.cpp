@@ -259,7 +259,7 @@ std::optional<std::string> materialization_of(const std::string& spec) {
 TimestampTz queue_refreshes() {
     TimestampTz next = 0;
     in_transaction([&] { next = materialize::queue_due_refreshes(); }, nullptr);
-    note_refresh_due(my_database, next, true);
+    note_refresh_due(my_database, next, /*from_worker=*/true);
     return next;
 }
 

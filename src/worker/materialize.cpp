@@ -53,11 +53,12 @@ struct Definition {
 };
 
 // What a materialization's rows are computed for: its spec (the hash of the canonical form,
-// which holds the source's version) and the source relation's catalog definition, so that a
-// column remapped or retyped since (ALTER FOREIGN TABLE ... OPTIONS (SET column_name ...)) is
-// neither served from the old rows nor refreshed incrementally on top of them.
-std::string built_for(const CompiledSpec& compiled, Oid relation, Oid server) {
-    return compiled.hash + " " + cache::definition_fingerprint(relation, server);
+// which holds the source's version) and the source relation's catalog definition
+// (cache::definition_fingerprint), so that a column remapped or retyped since (ALTER FOREIGN
+// TABLE ... OPTIONS (SET column_name ...)) is neither served from the old rows nor refreshed
+// incrementally on top of them.
+std::string built_for(const CompiledSpec& compiled, const std::string& relation_fingerprint) {
+    return compiled.hash + " " + relation_fingerprint;
 }
 
 Oid parse_oid(const std::optional<std::string>& text) {
@@ -195,6 +196,7 @@ std::optional<Candidate> find_candidate(const CompiledSpec& compiled, pg::PgCata
     const std::vector<Definition>& definitions = definitions_over(relation);
     if (definitions.empty()) return std::nullopt;
     const std::string scope = cache::serving_scope(relation, server);
+    const std::string fingerprint = cache::definition_fingerprint(relation, server);
     const Instant now = pg::transaction_now();
     for (const Definition& d : definitions) {
         auto refuse = [&](const std::string& why) {
@@ -215,7 +217,7 @@ std::optional<Candidate> find_candidate(const CompiledSpec& compiled, pg::PgCata
         }
         try {
             CompiledSpec definition = compile_definition(d.spec, catalog, now);
-            if (built_for(definition, relation, server) != *d.built_for) {
+            if (built_for(definition, fingerprint) != *d.built_for) {
                 refuse("the source's definition changed since the last refresh");
                 continue;
             }
@@ -434,7 +436,9 @@ nlohmann::json refresh(const std::string& name, bool full) {
         worker::AsRole as_owner(plan.definition.owner);
         pg::PgCatalog catalog;
         plan.compiled = compile_definition(plan.definition.spec, catalog, now);
-        plan.built_for = built_for(plan.compiled, catalog.relation(), catalog.foreign_server());
+        plan.built_for =
+            built_for(plan.compiled,
+                      cache::definition_fingerprint(catalog.relation(), catalog.foreign_server()));
         pg::require_select(plan.definition.owner, catalog.relation());
         plan.scope = cache::serving_scope(catalog.relation(), catalog.foreign_server());
         if (plan.scope.empty()) {
@@ -467,7 +471,8 @@ nlohmann::json refresh(const std::string& name, bool full) {
     });
     definitions_changed();
     if (!updated.empty()) {
-        worker::note_refresh_due(MyDatabaseId, from_unix_micros(updated[0][0]), false);
+        worker::note_refresh_due(MyDatabaseId, from_unix_micros(updated[0][0]),
+                                 /*from_worker=*/false);
     }
     return stats;
 }

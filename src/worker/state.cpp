@@ -135,7 +135,7 @@ DbEntry* db_entry_locked(Oid dboid) {
     return free_entry;
 }
 
-void note_refresh_due(Oid dboid, TimestampTz due, bool replace) {
+void note_refresh_due(Oid dboid, TimestampTz due, bool from_worker) {
     if (shared == nullptr) return;
     PGPROC* wake[kMaxWorkers + 1];
     int n = 0;
@@ -145,14 +145,14 @@ void note_refresh_due(Oid dboid, TimestampTz due, bool replace) {
         // The caller has just read or written a materialization: the extension is there, even
         // when an earlier due time stands (a stale "no extension" would keep its worker away).
         entry->no_extension = false;
-        if (replace || entry->next_refresh == 0 || due < entry->next_refresh) {
+        if (from_worker || entry->next_refresh == 0 || due < entry->next_refresh) {
             entry->next_refresh = due;
         }
         if (shared->launcher != nullptr) wake[n++] = shared->launcher;
         // A worker napping in the database naps until the next refresh it knew of: woken, it
         // reads the materializations again (the launcher starts none while it lives).
         for (WorkerSlot& slot : shared->slots) {
-            if (!replace && slot.in_use && slot.dboid == dboid && slot.proc != nullptr) {
+            if (!from_worker && slot.in_use && slot.dboid == dboid && slot.proc != nullptr) {
                 wake[n++] = slot.proc;
             }
         }

@@ -79,11 +79,11 @@ DbEntry* db_entry_locked(Oid dboid);
 void notify_database(Oid dboid, int want);
 
 // Records when a refresh of a materialization of the database is due (0: none): the launcher
-// starts a worker then if none runs. `replace`: this is the earliest (a worker looked at the
-// table); else the earlier of this and what was known counts, and the database's workers are
-// woken to read the table again (a worker's own call must not: it would wake itself, and the
-// others, in a loop). No elog.
-void note_refresh_due(Oid dboid, TimestampTz due, bool replace);
+// starts a worker then if none runs. `from_worker`: a worker read the table, so this is the
+// earliest and replaces what was known. Else (a materialization was just created or refreshed)
+// the earlier of the two counts, and the database's workers are woken to read the table again; a
+// worker's own call must not wake them, or it would wake itself and the others in a loop. No elog.
+void note_refresh_due(Oid dboid, TimestampTz due, bool from_worker);
 
 // Sends a cancel (SIGINT) to the worker running `job` in this database, if one does.
 void signal_job(Oid dboid, int64_t job);
